@@ -1,0 +1,219 @@
+import Foundation
+import Logging
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+
+/// The decision on one `connect`: shared secret, device proof, pairing, scopes (§2.5–§2.7).
+struct ConnectAuthenticator: Sendable {
+    struct Facts: Sendable {
+        var params: ConnectParams
+        var protocolVersion: Int
+        var challengeNonce: String
+        var remoteAddress: String
+        var isLoopback: Bool
+        var nowMs: Int
+    }
+
+    struct Acceptance: Sendable {
+        var principal: Principal
+        /// The device token to return in `hello-ok.auth`, when a device connected.
+        var deviceToken: String?
+        var issuedAtMs: Int?
+        /// Set when this connect approved a device silently (loopback).
+        var approvedDevice: String?
+    }
+
+    struct Rejection: Error, Sendable {
+        var error: GatewayError
+        var closeCode: UInt16 = 1008
+    }
+
+    var auth: GatewayConfiguration.Auth
+    var verifier: DeviceProofVerifier
+    var limiter: AuthRateLimiter
+    var devices: any DeviceStoring
+
+    func authenticate(_ facts: Facts) async throws(Rejection) -> Acceptance {
+        let params = facts.params
+        let role = params.role ?? .operator
+        guard GatewayRole.supported.contains(role) else {
+            throw Rejection(error: .invalidRequest("invalid role: \(role.rawValue)"))
+        }
+        let scopes = Self.effectiveScopes(params: params, role: role, protocolVersion: facts.protocolVersion)
+
+        if let retryAfter = limiter.retryAfterMs(address: facts.remoteAddress, nowMs: facts.nowMs) {
+            throw Rejection(
+                error: GatewayError(
+                    code: .invalidRequest,
+                    message: "unauthorized: too many failed auth attempts; retry in \((retryAfter + 999) / 1000) s",
+                    details: ["code": .string(GatewayDetailCode.authRateLimited.rawValue), "recommendedNextStep": "wait_then_retry"],
+                    retryable: true,
+                    retryAfterMs: retryAfter
+                )
+            )
+        }
+        let shared = sharedSecretOutcome(params.auth)
+
+        var device: VerifiedDevice?
+        if params.device != nil {
+            switch verifier.verify(params, challengeNonce: facts.challengeNonce, nowMs: facts.nowMs) {
+            case .success(let verified): device = verified
+            case .failure(let failure):
+                throw Rejection(error: .invalidRequest(failure.message, details: ["code": .string(failure.code.rawValue), "reason": .string(failure.reason)]))
+            }
+        }
+
+        guard let device else {
+            if role == .node {
+                throw Rejection(
+                    error: GatewayError(
+                        code: .notPaired, message: "device identity required",
+                        details: ["code": .string(GatewayDetailCode.deviceIdentityRequired.rawValue)]
+                    )
+                )
+            }
+            if case .failure(let error) = shared {
+                limiter.recordFailure(address: facts.remoteAddress, nowMs: facts.nowMs)
+                throw Rejection(error: error)
+            }
+            return Acceptance(principal: principal(params, role: role, scopes: scopes, deviceId: nil, method: sharedMethod), deviceToken: nil)
+        }
+        return try await authenticateDevice(device, facts: facts, role: role, scopes: scopes, shared: shared)
+    }
+
+    private func authenticateDevice(
+        _ device: VerifiedDevice, facts: Facts, role: GatewayRole, scopes: [OperatorScope], shared: Result<Void, GatewayError>
+    ) async throws(Rejection) -> Acceptance {
+        let params = facts.params
+        let record: PairedDevice?
+        do {
+            record = try await devices.device(id: device.id, role: role.rawValue)
+        } catch {
+            throw Rejection(error: .unavailable("device store unavailable; retry shortly", retryAfterMs: 1000), closeCode: 1013)
+        }
+        let covered = record.map { Set(scopes.map(\.rawValue)).isSubset(of: Set($0.scopes)) } ?? false
+
+        switch shared {
+        case .failure(let sharedError):
+            // The shared secret failed: a valid device token for this (device, role) still admits it.
+            let candidate = params.auth?.deviceToken ?? params.auth?.token
+            guard let record, let candidate, SecretComparison.equal(candidate, record.token) else {
+                limiter.recordFailure(address: facts.remoteAddress, nowMs: facts.nowMs)
+                if params.auth?.deviceToken != nil {
+                    throw Rejection(
+                        error: .invalidRequest(
+                            "unauthorized: device token mismatch (re-pair the device or connect with the gateway token)",
+                            details: ["code": .string(GatewayDetailCode.authDeviceTokenMismatch.rawValue), "canRetryWithDeviceToken": false]
+                        )
+                    )
+                }
+                var error = sharedError
+                if case .object(var details) = error.details {
+                    details["canRetryWithDeviceToken"] = .bool(record != nil)
+                    error.details = .object(details)
+                }
+                throw Rejection(error: error)
+            }
+            guard covered else {
+                throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: "scope-upgrade"))
+            }
+            try? await devices.touch(deviceId: device.id, role: role.rawValue, atMs: facts.nowMs)
+            return Acceptance(
+                principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: .deviceToken),
+                deviceToken: record.token, issuedAtMs: record.approvedAtMs
+            )
+        case .success:
+            if let record, covered {
+                try? await devices.touch(deviceId: device.id, role: role.rawValue, atMs: facts.nowMs)
+                return Acceptance(
+                    principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: sharedMethod),
+                    deviceToken: record.token, issuedAtMs: record.approvedAtMs
+                )
+            }
+            guard facts.isLoopback else {
+                throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: record == nil ? "not-paired" : "scope-upgrade"))
+            }
+            // Loopback devices are approved silently (§2.7); an upgrade keeps earlier scopes.
+            let approvedScopes = Array(Set((record?.scopes ?? []) + scopes.map(\.rawValue))).sorted()
+            let paired = PairedDevice(
+                deviceId: device.id, role: role.rawValue, publicKey: device.publicKey, scopes: approvedScopes,
+                token: record?.token ?? SecretComparison.makeToken(), displayName: params.client.displayName,
+                platform: params.client.platform, clientId: params.client.id, approvedAtMs: facts.nowMs, lastSeenAtMs: facts.nowMs
+            )
+            do {
+                try await devices.save(paired)
+            } catch {
+                throw Rejection(error: .unavailable("device store unavailable; retry shortly", retryAfterMs: 1000), closeCode: 1013)
+            }
+            return Acceptance(
+                principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: sharedMethod),
+                deviceToken: paired.token, issuedAtMs: paired.approvedAtMs, approvedDevice: device.id
+            )
+        }
+    }
+
+    private var sharedMethod: Principal.Method {
+        switch auth.effectiveMode {
+        case .none: .none
+        case .token: .token
+        case .password: .password
+        }
+    }
+
+    /// Checks the shared secret against the configured mode.
+    private func sharedSecretOutcome(_ provided: ConnectAuth?) -> Result<Void, GatewayError> {
+        func failure(_ code: GatewayDetailCode, _ message: String) -> Result<Void, GatewayError> {
+            .failure(
+                .invalidRequest(
+                    message,
+                    details: ["code": .string(code.rawValue), "recommendedNextStep": "update_auth_credentials", "canRetryWithDeviceToken": false]
+                )
+            )
+        }
+        switch auth.effectiveMode {
+        case .none:
+            return .success(())
+        case .token:
+            guard let token = provided?.token, !token.isEmpty else {
+                return failure(.authTokenMissing, "unauthorized: gateway token missing (send auth.token; the gateway's is set by gateway.auth.token or SWITCHBOARD_GATEWAY_TOKEN)")
+            }
+            return SecretComparison.equal(token, auth.token ?? "") ? .success(()) : failure(.authTokenMismatch, "unauthorized: gateway token mismatch")
+        case .password:
+            guard let password = provided?.password, !password.isEmpty else {
+                return failure(.authPasswordMissing, "unauthorized: gateway password missing (send auth.password)")
+            }
+            return SecretComparison.equal(password, auth.password ?? "")
+                ? .success(()) : failure(.authPasswordMismatch, "unauthorized: gateway password mismatch")
+        }
+    }
+
+    private func pairingRequired(_ device: VerifiedDevice, role: GatewayRole, scopes: [OperatorScope], reason: String) -> GatewayError {
+        GatewayError(
+            code: .notPaired,
+            message: "pairing required",
+            details: [
+                "code": .string(GatewayDetailCode.pairingRequired.rawValue),
+                "reason": .string(reason),
+                "deviceId": .string(device.id),
+                "requestedRole": .string(role.rawValue),
+                "requestedScopes": .array(scopes.map { .string($0.rawValue) }),
+                "recommendedNextStep": "wait_then_retry",
+                "remediationHint": "approve this device on the gateway host, or connect from the gateway host itself",
+                "pauseReconnect": true,
+            ]
+        )
+    }
+
+    private func principal(_ params: ConnectParams, role: GatewayRole, scopes: [OperatorScope], deviceId: String?, method: Principal.Method) -> Principal {
+        Principal(role: role, scopes: scopes, deviceId: deviceId, method: method, client: params.client, caps: Set(params.caps ?? []))
+    }
+
+    /// v3: an operator asking for no scopes gets admin; v4: default-deny (§2.5). Nodes hold none.
+    static func effectiveScopes(params: ConnectParams, role: GatewayRole, protocolVersion: Int) -> [OperatorScope] {
+        guard role == .operator else { return [] }
+        let requested = params.scopes ?? []
+        if requested.isEmpty && protocolVersion < 4 { return [.admin] }
+        var seen = Set<OperatorScope>()
+        return requested.filter { seen.insert($0).inserted }
+    }
+}

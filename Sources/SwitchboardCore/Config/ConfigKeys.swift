@@ -1,0 +1,153 @@
+public import SwitchboardProtocol
+
+/// One configurable setting: where it lives in the file, its env variable, how to parse it.
+public struct ConfigKey: Sendable {
+    public var path: String
+    public var environment: String?
+    public var help: String
+    public var isSecret: Bool
+    let apply: @Sendable (inout GatewayConfiguration, JSONValue) -> String?
+    let current: @Sendable (GatewayConfiguration) -> JSONValue
+
+    /// Parses a string from env or a flag into the JSON the key expects.
+    func parseText(_ text: String) -> JSONValue {
+        if let int = Int(text) { return .int(int) }
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        return .string(text)
+    }
+}
+
+/// The table of every config key. Loader, redaction, `config.get` and the README's key list
+/// all read it, so a key is declared once.
+public enum ConfigKeys {
+    public static let all: [ConfigKey] = [
+        int("gateway.port", \.gateway.port, 0...65535, env: "SWITCHBOARD_GATEWAY_PORT", help: "TCP port (0 = any free port)"),
+        string("gateway.bind", \.gateway.bind, env: "SWITCHBOARD_GATEWAY_BIND", help: "loopback, lan, or an IP address"),
+        enumeration("gateway.auth.mode", \.gateway.auth.mode, help: "none, token or password (default: inferred)"),
+        optionalString("gateway.auth.token", \.gateway.auth.token, env: "SWITCHBOARD_GATEWAY_TOKEN", secret: true, help: "shared token"),
+        optionalString(
+            "gateway.auth.password", \.gateway.auth.password, env: "SWITCHBOARD_GATEWAY_PASSWORD", secret: true,
+            help: "shared password"
+        ),
+        int("gateway.auth.rateLimitMaxAttempts", \.gateway.auth.rateLimitMaxAttempts, 1...100_000, help: "failed auth attempts per address per window"),
+        int("gateway.auth.rateLimitWindowMs", \.gateway.auth.rateLimitWindowMs, 1_000...86_400_000, help: "auth rate-limit window"),
+        int(
+            "gateway.handshakeTimeoutMs", \.gateway.handshakeTimeoutMs, 100...600_000, env: "SWITCHBOARD_HANDSHAKE_TIMEOUT_MS",
+            help: "time allowed to complete connect"
+        ),
+        int("gateway.tickIntervalMs", \.gateway.tickIntervalMs, 50...3_600_000, env: "SWITCHBOARD_TICK_INTERVAL_MS", help: "tick event period"),
+        int("gateway.healthRefreshIntervalMs", \.gateway.healthRefreshIntervalMs, 100...86_400_000, help: "health cache refresh period"),
+        int("gateway.maxPayloadBytes", \.gateway.maxPayloadBytes, 1024...(256 * 1024 * 1024), help: "largest frame after connect"),
+        int("gateway.maxPreAuthPayloadBytes", \.gateway.maxPreAuthPayloadBytes, 1024...(16 * 1024 * 1024), help: "largest frame before connect"),
+        int("gateway.maxBufferedBytes", \.gateway.maxBufferedBytes, 1024...(1024 * 1024 * 1024), help: "outbound queue per connection"),
+        int("gateway.maxInFlightRequests", \.gateway.maxInFlightRequests, 1...10_000, help: "concurrent requests per connection"),
+        int("gateway.closeTimeoutMs", \.gateway.closeTimeoutMs, 100...60_000, help: "wait for the client's close frame"),
+        int("gateway.deviceSignatureSkewMs", \.gateway.deviceSignatureSkewMs, 1_000...3_600_000, help: "allowed device clock skew"),
+        int("gateway.idempotency.ttlMs", \.gateway.idempotency.ttlMs, 1_000...86_400_000, help: "idempotency cache entry lifetime"),
+        int("gateway.idempotency.maxEntries", \.gateway.idempotency.maxEntries, 1...1_000_000, help: "idempotency cache size"),
+        choice(
+            "logging.level", \.logging.level, ["trace", "debug", "info", "notice", "warning", "error", "critical"],
+            env: "SWITCHBOARD_LOG_LEVEL", help: "log level"
+        ),
+        optionalString("logging.file", \.logging.file, env: nil, secret: false, help: "JSON-lines log file (default <stateDir>/logs/gateway.jsonl)"),
+        choice("logging.console", \.logging.console, ["human", "json", "off"], env: nil, help: "console log format"),
+    ]
+
+    public static func key(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
+
+    static func int(
+        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, Int> & Sendable, _ range: ClosedRange<Int>,
+        env: String? = nil, help: String
+    ) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: env, help: help, isSecret: false,
+            apply: { config, value in
+                guard let int = value.intValue, range.contains(int) else {
+                    return "\(path): expected an integer from \(range.lowerBound) to \(range.upperBound), got \(describe(value))"
+                }
+                config[keyPath: keyPath] = int
+                return nil
+            },
+            current: { .int($0[keyPath: keyPath]) }
+        )
+    }
+
+    static func string(_ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String> & Sendable, env: String?, help: String) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: env, help: help, isSecret: false,
+            apply: { config, value in
+                guard let string = value.stringValue, !string.isEmpty else { return "\(path): expected a non-empty string, got \(describe(value))" }
+                config[keyPath: keyPath] = string
+                return nil
+            },
+            current: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    static func optionalString(
+        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String?> & Sendable, env: String?, secret: Bool, help: String
+    ) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: env, help: help, isSecret: secret,
+            apply: { config, value in
+                if case .null = value {
+                    config[keyPath: keyPath] = nil
+                    return nil
+                }
+                guard let string = value.stringValue else {
+                    // Never echo a value that may be a secret.
+                    return "\(path): expected a string\(secret ? "" : ", got \(describe(value))")"
+                }
+                config[keyPath: keyPath] = string.isEmpty ? nil : string
+                return nil
+            },
+            current: { config in config[keyPath: keyPath].map { .string($0) } ?? .null }
+        )
+    }
+
+    static func choice(
+        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String> & Sendable, _ values: [String], env: String?, help: String
+    ) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: env, help: help, isSecret: false,
+            apply: { config, value in
+                guard let string = value.stringValue, values.contains(string) else {
+                    return "\(path): expected one of \(values.joined(separator: ", ")), got \(describe(value))"
+                }
+                config[keyPath: keyPath] = string
+                return nil
+            },
+            current: { .string($0[keyPath: keyPath]) }
+        )
+    }
+
+    static func enumeration(
+        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, GatewayConfiguration.AuthMode?> & Sendable, help: String
+    ) -> ConfigKey {
+        let values = GatewayConfiguration.AuthMode.allCases.map(\.rawValue)
+        return ConfigKey(
+            path: path, environment: nil, help: help, isSecret: false,
+            apply: { config, value in
+                if case .null = value {
+                    config[keyPath: keyPath] = nil
+                    return nil
+                }
+                guard let string = value.stringValue, let mode = GatewayConfiguration.AuthMode(rawValue: string) else {
+                    return "\(path): expected one of \(values.joined(separator: ", ")), got \(describe(value))"
+                }
+                config[keyPath: keyPath] = mode
+                return nil
+            },
+            current: { config in config[keyPath: keyPath].map { .string($0.rawValue) } ?? .null }
+        )
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let string): "\"\(string.prefix(64))\""
+        case .object, .array: value.typeName
+        default: GatewayJSON.string(value)
+        }
+    }
+}

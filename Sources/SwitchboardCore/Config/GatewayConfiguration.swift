@@ -1,0 +1,117 @@
+/// Everything the gateway reads from config, env and flags, with the defaults that make it
+/// work with no config file at all. Keys and their meaning are listed in ``ConfigKeys``.
+public struct GatewayConfiguration: Sendable, Hashable {
+    public var gateway = Gateway()
+    public var logging = Logging()
+
+    public init() {}
+
+    public struct Gateway: Sendable, Hashable {
+        /// TCP port; 0 picks a free one (tests).
+        public var port = 18789
+        /// `loopback`, `lan` (all interfaces) or an IP address literal.
+        public var bind = "loopback"
+        public var auth = Auth()
+        /// Time a socket may take to complete `connect` before it is closed (1000, no reason).
+        public var handshakeTimeoutMs = 10_000
+        public var tickIntervalMs = 30_000
+        public var healthRefreshIntervalMs = 60_000
+        /// Largest frame accepted after the handshake (`policy.maxPayload`).
+        public var maxPayloadBytes = 25 * 1024 * 1024
+        /// Largest frame accepted before the handshake completes.
+        public var maxPreAuthPayloadBytes = 64 * 1024
+        /// Outbound bytes queued per connection before it counts as a slow consumer.
+        public var maxBufferedBytes = 50 * 1024 * 1024
+        /// Requests one connection may have running at once; more are refused, not queued.
+        public var maxInFlightRequests = 64
+        /// How long a closing socket waits for the client's close frame.
+        public var closeTimeoutMs = 5_000
+        /// Allowed clock difference for `device.signedAt` (newest OpenClaw: 2 min).
+        public var deviceSignatureSkewMs = 120_000
+        public var idempotency = Idempotency()
+
+        public init() {}
+    }
+
+    public struct Auth: Sendable, Hashable {
+        /// nil = automatic: password if one is set, else token if one is set, else none.
+        public var mode: AuthMode?
+        public var token: String?
+        public var password: String?
+        /// Failed shared-secret attempts allowed per client address within `rateLimitWindowMs`.
+        public var rateLimitMaxAttempts = 10
+        public var rateLimitWindowMs = 60_000
+
+        public init() {}
+
+        /// The mode actually enforced.
+        public var effectiveMode: AuthMode {
+            if let mode { return mode }
+            if password != nil { return .password }
+            if token != nil { return .token }
+            return .none
+        }
+    }
+
+    public enum AuthMode: String, Sendable, Hashable, CaseIterable {
+        case none, token, password
+    }
+
+    public struct Idempotency: Sendable, Hashable {
+        public var ttlMs = 300_000
+        public var maxEntries = 1000
+        public init() {}
+    }
+
+    public struct Logging: Sendable, Hashable {
+        /// trace, debug, info, notice, warning, error, critical.
+        public var level = "info"
+        /// JSON-lines log file; nil means `<stateDir>/logs/gateway.jsonl`.
+        public var file: String?
+        /// Console output: `human`, `json` or `off`.
+        public var console = "human"
+        public init() {}
+    }
+}
+
+extension GatewayConfiguration {
+    /// Whether `bind` keeps the gateway on this machine only.
+    public var isLoopbackBind: Bool {
+        let bind = gateway.bind
+        return bind == "loopback" || bind == "localhost" || bind.hasPrefix("127.") || bind == "::1"
+    }
+
+    /// The address to listen on.
+    public var bindHost: String {
+        switch gateway.bind {
+        case "loopback", "localhost": "127.0.0.1"
+        case "lan": "0.0.0.0"
+        default: gateway.bind
+        }
+    }
+
+    /// Checks rules that span keys; returns messages that name the keys and the fix.
+    public func crossFieldProblems() -> [String] {
+        var problems: [String] = []
+        let auth = gateway.auth
+        switch auth.effectiveMode {
+        case .token where (auth.token ?? "").isEmpty:
+            problems.append("gateway.auth.mode: is \"token\" but gateway.auth.token is empty; set it or SWITCHBOARD_GATEWAY_TOKEN")
+        case .password where (auth.password ?? "").isEmpty:
+            problems.append(
+                "gateway.auth.mode: is \"password\" but gateway.auth.password is empty; set it or SWITCHBOARD_GATEWAY_PASSWORD"
+            )
+        default: break
+        }
+        if !isLoopbackBind && auth.effectiveMode == .none {
+            problems.append(
+                "gateway.bind: refusing to bind \"\(gateway.bind)\" without auth; set gateway.auth.token "
+                    + "(or SWITCHBOARD_GATEWAY_TOKEN / --token) or bind to loopback"
+            )
+        }
+        if gateway.maxPreAuthPayloadBytes > gateway.maxPayloadBytes {
+            problems.append("gateway.maxPreAuthPayloadBytes: must not exceed gateway.maxPayloadBytes")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,10 @@
+/// Durable pairing records. Core talks to this protocol so a later shared store (PostgreSQL)
+/// can replace SQLite without touching the handshake.
+public protocol DeviceStoring: Sendable {
+    func device(id: String, role: String) async throws -> PairedDevice?
+    /// Inserts or replaces the record for `(deviceId, role)`.
+    func save(_ device: PairedDevice) async throws
+    func touch(deviceId: String, role: String, atMs: Int) async throws
+    func allDevices() async throws -> [PairedDevice]
+    func remove(deviceId: String) async throws
+}

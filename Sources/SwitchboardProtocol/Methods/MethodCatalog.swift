@@ -1,0 +1,21 @@
+/// Every method this gateway implements, in one list. Adding a method means adding its type
+/// here and registering one handler; a test fails if the two drift.
+public enum MethodCatalog {
+    public static let methods: [any GatewayMethod.Type] = [
+        Health.self,
+        Status.self,
+        SystemPresence.self,
+        SystemEvent.self,
+        LastHeartbeat.self,
+        LogsTail.self,
+        ConfigGet.self,
+    ]
+
+    public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }
+
+    public static var names: [String] { methods.map { $0.name } }
+
+    public static func descriptor(named name: String) -> MethodDescriptor? {
+        methods.first { $0.name == name }?.descriptor
+    }
+}

@@ -1,0 +1,71 @@
+public import SwitchboardPluginAPI
+import GRDB
+
+/// ``DeviceStoring`` on the gateway database.
+public struct SQLiteDeviceStore: DeviceStoring {
+    let database: GatewayDatabase
+
+    public init(database: GatewayDatabase) {
+        self.database = database
+    }
+
+    public func device(id: String, role: String) async throws -> PairedDevice? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM paired_device WHERE device_id = ? AND role = ?", arguments: [id, role])
+                .map(Self.record(from:))
+        }
+    }
+
+    public func save(_ device: PairedDevice) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO paired_device
+                      (device_id, role, public_key, scopes, token, display_name, platform, client_id, approved_at_ms, last_seen_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    device.deviceId, device.role, device.publicKey, device.scopes.joined(separator: " "), device.token,
+                    device.displayName, device.platform, device.clientId, device.approvedAtMs, device.lastSeenAtMs,
+                ]
+            )
+        }
+    }
+
+    public func touch(deviceId: String, role: String, atMs: Int) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE paired_device SET last_seen_at_ms = ? WHERE device_id = ? AND role = ?",
+                arguments: [atMs, deviceId, role]
+            )
+        }
+    }
+
+    public func allDevices() async throws -> [PairedDevice] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM paired_device ORDER BY approved_at_ms").map(Self.record(from:))
+        }
+    }
+
+    public func remove(deviceId: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM paired_device WHERE device_id = ?", arguments: [deviceId])
+        }
+    }
+
+    static func record(from row: Row) -> PairedDevice {
+        let scopes: String = row["scopes"]
+        return PairedDevice(
+            deviceId: row["device_id"],
+            role: row["role"],
+            publicKey: row["public_key"],
+            scopes: scopes.split(separator: " ").map(String.init),
+            token: row["token"],
+            displayName: row["display_name"],
+            platform: row["platform"],
+            clientId: row["client_id"],
+            approvedAtMs: row["approved_at_ms"],
+            lastSeenAtMs: row["last_seen_at_ms"]
+        )
+    }
+}
