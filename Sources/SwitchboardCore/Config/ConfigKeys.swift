@@ -1,4 +1,4 @@
-public import SwitchboardProtocol
+import SwitchboardProtocol
 
 /// One configurable setting: where it lives in the file, its env variable, how to parse it.
 public struct ConfigKey: Sendable {
@@ -57,7 +57,7 @@ public enum ConfigKeys {
     public static func key(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
 
     static func int(
-        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, Int> & Sendable, _ range: ClosedRange<Int>,
+        _ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, Int> & Sendable, _ range: ClosedRange<Int>,
         env: String? = nil, help: String
     ) -> ConfigKey {
         ConfigKey(
@@ -73,7 +73,7 @@ public enum ConfigKeys {
         )
     }
 
-    static func string(_ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String> & Sendable, env: String?, help: String) -> ConfigKey {
+    static func string(_ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, String> & Sendable, env: String?, help: String) -> ConfigKey {
         ConfigKey(
             path: path, environment: env, help: help, isSecret: false,
             apply: { config, value in
@@ -86,7 +86,7 @@ public enum ConfigKeys {
     }
 
     static func optionalString(
-        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String?> & Sendable, env: String?, secret: Bool, help: String
+        _ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, String?> & Sendable, env: String?, secret: Bool, help: String
     ) -> ConfigKey {
         ConfigKey(
             path: path, environment: env, help: help, isSecret: secret,
@@ -107,7 +107,7 @@ public enum ConfigKeys {
     }
 
     static func choice(
-        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String> & Sendable, _ values: [String], env: String?, help: String
+        _ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, String> & Sendable, _ values: [String], env: String?, help: String
     ) -> ConfigKey {
         ConfigKey(
             path: path, environment: env, help: help, isSecret: false,
@@ -123,7 +123,7 @@ public enum ConfigKeys {
     }
 
     static func enumeration(
-        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, GatewayConfiguration.AuthMode?> & Sendable, help: String
+        _ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, GatewayConfiguration.AuthMode?> & Sendable, help: String
     ) -> ConfigKey {
         let values = GatewayConfiguration.AuthMode.allCases.map(\.rawValue)
         return ConfigKey(

@@ -141,7 +141,7 @@ public enum ConfigLoader {
         return "unreadable"
     }
 
-    public static func sha256Hex(_ data: Data) -> String {
+    static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

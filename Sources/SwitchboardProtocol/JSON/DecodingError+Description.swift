@@ -1,4 +1,3 @@
-public import Foundation
 
 extension DecodingError {
     /// A one-line explanation naming the offending field, e.g. `params.limit: expected integer`.

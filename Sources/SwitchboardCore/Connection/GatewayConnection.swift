@@ -1,0 +1,119 @@
+import Foundation
+import NIOCore
+import Synchronization
+import SwitchboardProtocol
+
+/// The shared face of one WebSocket connection: the event bus and handlers reach the socket
+/// only through this object's queue, never by writing to the socket themselves.
+final class GatewayConnection: Sendable {
+    let id: String
+    let remoteAddress: String
+    let isLoopback: Bool
+    let connectedAtMs: Int
+    let queue: OutboundQueue
+
+    private struct Session {
+        var principal: Principal?
+        var protocolVersion = ProtocolVersion.current
+        /// Per-connection broadcast sequence; advances even for dropped events (§6.5).
+        var seq = 0
+        var presenceKey: String?
+    }
+
+    private let session = Mutex(Session())
+    private let inFlight = Mutex(0)
+
+    /// Reserves a slot for a request; false when `limit` requests are already running.
+    func beginRequest(limit: Int) -> Bool {
+        inFlight.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func endRequest() {
+        inFlight.withLock { $0 -= 1 }
+    }
+
+    init(id: String, remoteAddress: String, isLoopback: Bool, connectedAtMs: Int, maxBufferedBytes: Int) {
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.isLoopback = isLoopback
+        self.connectedAtMs = connectedAtMs
+        self.queue = OutboundQueue(limit: maxBufferedBytes)
+    }
+
+    var principal: Principal? { session.withLock { $0.principal } }
+    var protocolVersion: Int { session.withLock { $0.protocolVersion } }
+    var presenceKey: String? { session.withLock { $0.presenceKey } }
+
+    func authenticated(as principal: Principal, protocolVersion: Int, presenceKey: String?) {
+        session.withLock { session in
+            session.principal = principal
+            session.protocolVersion = protocolVersion
+            session.presenceKey = presenceKey
+        }
+    }
+
+    /// Sends a response or other targeted frame.
+    @discardableResult
+    func send(_ frame: ByteBuffer) -> OutboundQueue.EnqueueResult {
+        queue.enqueue(frame, dropIfSlow: false)
+    }
+
+    /// Sends a pre-encoded event; broadcast events get this connection's next `seq`.
+    @discardableResult
+    func send(_ event: EncodedEvent, broadcast: Bool) -> OutboundQueue.EnqueueResult {
+        guard broadcast else { return queue.enqueue(event.frame(seq: nil), dropIfSlow: event.dropIfSlow) }
+        // seq assignment and enqueue happen under one lock so concurrent broadcasts keep order.
+        return session.withLock { session in
+            session.seq += 1
+            return queue.enqueue(event.frame(seq: session.seq), dropIfSlow: event.dropIfSlow)
+        }
+    }
+
+    /// Whether this connection should receive a broadcast of `event`.
+    func accepts(_ event: EncodedEvent) -> Bool {
+        guard let principal else { return false }
+        guard let scope = event.requiredScope else { return true }
+        return principal.has(scope)
+    }
+}
+
+/// An event encoded once for every recipient; each recipient only appends its own `seq`.
+struct EncodedEvent: Sendable {
+    let name: String
+    let dropIfSlow: Bool
+    let requiredScope: OperatorScope?
+    /// `{"type":"event","event":…,"payload":…[,"stateVersion":…]` without the closing brace.
+    private let prefix: ByteBuffer
+
+    init<E: GatewayEvent>(_ event: E.Type, payload: E.Payload, stateVersion: StateVersion? = nil) throws {
+        name = E.name
+        dropIfSlow = E.dropIfSlow
+        requiredScope = E.requiredScope
+        var buffer = ByteBuffer()
+        buffer.writeString("{\"type\":\"event\",\"event\":")
+        buffer.writeBytes(try GatewayJSON.encoder.encode(E.name))
+        buffer.writeString(",\"payload\":")
+        buffer.writeBytes(try GatewayJSON.encoder.encode(payload))
+        if let stateVersion {
+            buffer.writeString(",\"stateVersion\":")
+            buffer.writeBytes(try GatewayJSON.encoder.encode(stateVersion))
+        }
+        prefix = buffer
+    }
+
+    func frame(seq: Int?) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(prefix.readableBytes + 24)
+        buffer.writeImmutableBuffer(prefix)
+        if let seq {
+            buffer.writeString(",\"seq\":")
+            buffer.writeString(String(seq))
+        }
+        buffer.writeString("}")
+        return buffer
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import NIOCore
+import SwitchboardProtocol
+
+/// Runs one post-handshake request: lookup, authorise, invoke, and turn any failure into the
+/// documented error response. Never throws: every outcome is a `res` frame.
+struct Dispatcher: Sendable {
+    let registry: MethodRegistry
+    let logger: Logger
+
+    func handle(frame: Data, requestId: String, method: String, connection: GatewayConnection) async -> ByteBuffer {
+        guard let principal = connection.principal else {
+            return Self.errorFrame(id: requestId, .invalidRequest("not connected"))
+        }
+        if method == "connect" {
+            return Self.errorFrame(id: requestId, .invalidRequest("invalid request: connect already completed on this socket"))
+        }
+        guard let entry = registry.entry(method) else {
+            return Self.errorFrame(id: requestId, .invalidRequest("unknown method: \(method)"))
+        }
+        let protocolVersion = connection.protocolVersion
+        if let denial = Authorizer.check(method: method, access: entry.descriptor.access, principal: principal, protocolVersion: protocolVersion) {
+            return Self.errorFrame(id: requestId, denial)
+        }
+        var requestLogger = logger
+        requestLogger[metadataKey: "sb.conn.id"] = "\(connection.id)"
+        requestLogger[metadataKey: "sb.req.id"] = "\(requestId)"
+        requestLogger[metadataKey: "sb.method"] = "\(method)"
+        let context = RequestContext(
+            connectionId: connection.id, requestId: requestId, principal: principal, protocolVersion: protocolVersion, logger: requestLogger
+        )
+        do {
+            return try await entry.invoke(frame, context)
+        } catch let error as GatewayError {
+            return Self.errorFrame(id: requestId, error)
+        } catch let error as any GatewayErrorConvertible {
+            return Self.errorFrame(id: requestId, error.gatewayError)
+        } catch is CancellationError {
+            return Self.errorFrame(id: requestId, .unavailable("request cancelled"))
+        } catch {
+            requestLogger.error("handler failed", metadata: ["error.type": "\(type(of: error))"])
+            return Self.errorFrame(id: requestId, .unavailable("\(method) failed inside the gateway; see the gateway log"))
+        }
+    }
+
+    static func errorFrame(id: String, _ error: GatewayError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        let data = (try? GatewayJSON.encoder.encode(AnyResponseFrame.failure(id: id, error))) ?? Data()
+        buffer.writeBytes(data)
+        return buffer
+    }
+
+    static func successFrame<T: Codable & Sendable>(id: String, _ payload: T) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeBytes((try? GatewayJSON.encoder.encode(ResponseFrame<T>.success(id: id, payload))) ?? Data())
+        return buffer
+    }
+}

@@ -1,0 +1,11 @@
+public import Logging
+import SwitchboardProtocol
+
+/// What a handler knows about the request it serves: small on purpose (no god object).
+public struct RequestContext: Sendable {
+    public var connectionId: String
+    public var requestId: String
+    public var principal: Principal
+    public var protocolVersion: Int
+    public var logger: Logger
+}

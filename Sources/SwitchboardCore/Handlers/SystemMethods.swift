@@ -1,0 +1,61 @@
+import Foundation
+import SwitchboardProtocol
+
+/// `health`, `status`, `system-presence`, `system-event`, `last-heartbeat`.
+struct SystemMethods {
+    let parts: GatewayRuntimeParts
+
+    func register(into registry: inout MethodRegistry) {
+        let parts = parts
+        registry.register(Health.self) { params, _ in
+            params.probe == true ? parts.health.refresh() : parts.health.summary
+        }
+        registry.register(Status.self) { _, context in
+            let connections = parts.connections.all.compactMap(\.principal)
+            let config = parts.loaded.configuration
+            let admin = context.principal.isAdmin
+            return Status.Result(
+                version: parts.version,
+                pid: Int(ProcessInfo.processInfo.processIdentifier),
+                startedAtMs: parts.startedAtMs,
+                uptimeMs: parts.clock.nowMs() - parts.startedAtMs,
+                bind: config.bindHost,
+                port: parts.boundPort.port ?? config.gateway.port,
+                authMode: config.gateway.auth.effectiveMode.rawValue,
+                protocolVersions: Array(ProtocolVersion.minimumSupported...ProtocolVersion.current),
+                connections: .init(
+                    total: connections.count,
+                    operators: connections.filter { $0.role == .operator }.count,
+                    nodes: connections.filter { $0.role == .node }.count
+                ),
+                stateDir: admin ? parts.loaded.paths.stateDir : nil,
+                configPath: admin ? parts.loaded.paths.configPath : nil
+            )
+        }
+        registry.register(SystemPresence.self) { _, _ in parts.presence.entries }
+        registry.register(SystemEvent.self) { params, context in
+            var entry = PresenceEntry(ts: parts.clock.nowMs())
+            entry.text = params.text
+            entry.deviceId = params.deviceId ?? context.principal.deviceId
+            entry.instanceId = params.instanceId
+            entry.host = params.host
+            entry.ip = params.ip
+            entry.mode = params.mode
+            entry.version = params.version
+            entry.platform = params.platform
+            entry.deviceFamily = params.deviceFamily
+            entry.modelIdentifier = params.modelIdentifier
+            entry.lastInputSeconds = params.lastInputSeconds
+            entry.reason = params.reason ?? "system-event"
+            entry.roles = params.roles
+            entry.scopes = params.scopes
+            entry.tags = params.tags
+            let key = PresenceRegistry.key(deviceId: entry.deviceId, instanceId: entry.instanceId, connectionId: context.connectionId)
+            parts.presence.upsert(key: key, entry: entry)
+            parts.bus.broadcast(PresenceEvent.self, .init(presence: parts.presence.entries), stateVersion: parts.health.stateVersion)
+            return OKResult()
+        }
+        // Heartbeats arrive with the automation module; until then there is none to report.
+        registry.register(LastHeartbeat.self) { _, _ in nil }
+    }
+}

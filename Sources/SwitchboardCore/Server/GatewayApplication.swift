@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+import SwitchboardStore
+
+/// The whole gateway as one `Service`: HTTP and WebSocket on one port, plus its background
+/// services, started in dependency order and stopped in reverse.
+///
+/// Run it inside a `ServiceGroup` (the CLI adds signal handling; tests trigger shutdown).
+public struct GatewayApplication: Service {
+    /// The version reported in `hello-ok.server.version`, `status` and presence.
+    public static let version = ProcessInfo.processInfo.environment["SWITCHBOARD_VERSION"] ?? "0.1.0"
+
+    let runtime: GatewayRuntime
+    let logSink: LogSink
+    let database: GatewayDatabase
+
+    /// - Parameters:
+    ///   - loaded: the validated configuration and paths (``ConfigLoader/load(paths:environment:overrides:)``).
+    ///   - logSink: where the JSON-lines log handler writes; the app appends it to `loaded.logFile`.
+    ///   - logger: the gateway's logger; it should include a ``JSONLinesLogHandler`` on `logSink`.
+    ///   - clock: wall clock (tests may inject one).
+    /// - Throws: when the state dir or database cannot be opened.
+    public init(loaded: LoadedConfiguration, logSink: LogSink, logger: Logger, clock: GatewayClock = .system) throws {
+        let database = try GatewayDatabase(path: loaded.paths.databasePath)
+        self.database = database
+        self.logSink = logSink
+        let logFile = loaded.logFile
+        self.runtime = GatewayRuntime(
+            loaded: loaded, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database)
+        ) { parts in
+            var registry = MethodRegistry()
+            SystemMethods(parts: parts).register(into: &registry)
+            LogMethods(parts: parts, logFile: logFile).register(into: &registry)
+            ConfigMethods(parts: parts).register(into: &registry)
+            return registry
+        }
+    }
+
+    /// The registered method names (the catalog drift test reads them).
+    public var methodNames: [String] { runtime.registry.names }
+
+    /// The port actually bound, once listening (useful with port 0).
+    public var boundPort: Int? { runtime.boundPort.port }
+
+    public var readiness: GatewayReadiness { runtime.readiness }
+
+    public func run() async throws {
+        let config = runtime.configuration
+        let handler = ConnectionHandler(runtime: runtime)
+        let runtime = runtime
+        let ws = WebSocketServerConfiguration(
+            maxFrameSize: config.gateway.maxPayloadBytes,
+            autoPing: .enabled(timePeriod: .seconds(25)),
+            closeTimeout: .milliseconds(config.gateway.closeTimeoutMs)
+        )
+        let http = Application(
+            router: HTTPRoutes.build(runtime: runtime),
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { _, channel, _ in
+                let remote = channel.remoteAddress
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await handler.run(inbound: inbound, outbound: outbound, remote: remote)
+                }
+            },
+            configuration: .init(address: .hostname(config.bindHost, port: config.gateway.port), serverName: nil, backlog: 1024),
+            onServerRunning: { channel in
+                runtime.boundPort.set(channel.localAddress?.port ?? config.gateway.port)
+                runtime.readiness.set(.ready)
+                runtime.logger.notice(
+                    "gateway listening",
+                    metadata: [
+                        "sb.bind": "\(config.bindHost)", "sb.port": "\(channel.localAddress?.port ?? 0)",
+                        "sb.auth.mode": "\(config.gateway.auth.effectiveMode.rawValue)", "sb.state.dir": "\(runtime.loaded.paths.stateDir)",
+                    ]
+                )
+            },
+            logger: runtime.logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    LogFileWriter(path: runtime.loaded.logFile, sink: logSink),
+                    runtime.health,
+                    TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
+                    http,
+                    ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),
+                ],
+                logger: runtime.logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+
+/// The shared parts one gateway instance wires together. Core alone knows these concrete
+/// types; handlers get only what they need through their initialisers.
+final class GatewayRuntime: Sendable {
+    let loaded: LoadedConfiguration
+    let version: String
+    let clock: GatewayClock
+    let logger: Logger
+    let startedAtMs: Int
+    let bus: EventBus
+    let presence: PresenceRegistry
+    let health: HealthMonitor
+    let idempotency: IdempotencyCache
+    let readiness: GatewayReadiness
+    let connections: ConnectionRegistry
+    let authenticator: ConnectAuthenticator
+    let registry: MethodRegistry
+    let boundPort: PortBox
+
+    init(
+        loaded: LoadedConfiguration, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring,
+        registry build: (GatewayRuntimeParts) -> MethodRegistry
+    ) {
+        let config = loaded.configuration.gateway
+        self.loaded = loaded
+        self.version = version
+        self.clock = clock
+        self.logger = logger
+        self.startedAtMs = clock.nowMs()
+        self.bus = EventBus(logger: logger)
+        self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
+        self.health = HealthMonitor(intervalMs: config.healthRefreshIntervalMs, bus: bus, presence: presence, clock: clock)
+        self.idempotency = IdempotencyCache(ttlMs: config.idempotency.ttlMs, maxEntries: config.idempotency.maxEntries, clock: clock)
+        self.readiness = GatewayReadiness()
+        self.connections = ConnectionRegistry()
+        self.boundPort = PortBox()
+        self.authenticator = ConnectAuthenticator(
+            auth: config.auth,
+            verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
+            limiter: AuthRateLimiter(maxAttempts: config.auth.rateLimitMaxAttempts, windowMs: config.auth.rateLimitWindowMs),
+            devices: devices
+        )
+        self.registry = build(
+            GatewayRuntimeParts(
+                loaded: loaded, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
+                health: health, connections: connections, boundPort: boundPort
+            )
+        )
+    }
+
+    var configuration: GatewayConfiguration { loaded.configuration }
+
+    var policy: ServerPolicy {
+        ServerPolicy(
+            maxPayload: configuration.gateway.maxPayloadBytes,
+            maxBufferedBytes: configuration.gateway.maxBufferedBytes,
+            tickIntervalMs: configuration.gateway.tickIntervalMs
+        )
+    }
+}
+
+/// What method collections may depend on (handed over before the registry exists).
+struct GatewayRuntimeParts: Sendable {
+    let loaded: LoadedConfiguration
+    let version: String
+    let clock: GatewayClock
+    let startedAtMs: Int
+    let bus: EventBus
+    let presence: PresenceRegistry
+    let health: HealthMonitor
+    let connections: ConnectionRegistry
+    let boundPort: PortBox
+}

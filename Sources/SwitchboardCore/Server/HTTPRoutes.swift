@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import SwitchboardProtocol
+
+/// The plain-HTTP side of the gateway port: liveness, readiness and a JSON 404.
+/// Unauthenticated, so they reveal status only.
+enum HTTPRoutes {
+    static func build(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        let live: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+            json(.ok, ["ok": true, "status": "live"])
+        }
+        let ready: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+            let phase = runtime.readiness.current
+            return json(phase == .ready ? .ok : .serviceUnavailable, ["ok": .bool(phase == .ready), "status": .string(phase.rawValue)])
+        }
+        router.get("/health", use: live)
+        router.get("/healthz", use: live)
+        router.get("/ready", use: ready)
+        router.get("/readyz", use: ready)
+        router.get("/") { _, _ in
+            json(.ok, ["service": "switchboard", "version": .string(runtime.version), "websocket": "/", "health": "/health", "ready": "/ready"])
+        }
+        return router
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString(GatewayJSON.string(body))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+}
+
+/// Renders every HTTP error, including unmatched routes, as a JSON body.
+struct JSONErrorMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let code = error.status == .notFound ? "NOT_FOUND" : "HTTP_\(error.status.code)"
+            let message = error.status == .notFound ? "no route for \(request.method.rawValue) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
+            return HTTPRoutes.json(error.status, ["ok": false, "error": ["code": .string(code), "message": .string(message)]])
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchboardProtocol
+
+/// Owns the cached health summary: refreshes it periodically and on request, bumps the
+/// health version and broadcasts the `health` event after each refresh (§5.1, §6.2).
+final class HealthMonitor: Service, Sendable {
+    private struct State {
+        var summary: HealthSummary
+        var version = 1
+    }
+
+    let intervalMs: Int
+    let bus: EventBus
+    let presence: PresenceRegistry
+    let clock: GatewayClock
+    private let state: Mutex<State>
+    private let requests: AsyncStream<Void>
+    private let requestContinuation: AsyncStream<Void>.Continuation
+
+    init(intervalMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock) {
+        self.intervalMs = intervalMs
+        self.bus = bus
+        self.presence = presence
+        self.clock = clock
+        self.state = Mutex(State(summary: Self.compute(clock: clock)))
+        // Coalesces bursts: many connects in a row cause one refresh, not one each.
+        (requests, requestContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    var summary: HealthSummary { state.withLock { $0.summary } }
+    var version: Int { state.withLock { $0.version } }
+
+    var stateVersion: StateVersion { StateVersion(presence: presence.version, health: version) }
+
+    /// Asks for a refresh soon (after a connect); returns at once.
+    func requestRefresh() {
+        requestContinuation.yield()
+    }
+
+    /// Refreshes now and broadcasts; used by `health {probe:true}`.
+    @discardableResult
+    func refresh() -> HealthSummary {
+        let summary = Self.compute(clock: clock)
+        let version = state.withLock { state in
+            state.summary = summary
+            state.version += 1
+            return state.version
+        }
+        bus.broadcast(HealthEvent.self, summary, stateVersion: StateVersion(presence: presence.version, health: version))
+        return summary
+    }
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while (try? await Task.sleep(for: .milliseconds(self.intervalMs))) != nil {
+                        self.refresh()
+                    }
+                }
+            }
+            await cancelWhenGracefulShutdown {
+                for await _ in self.requests { self.refresh() }
+            }
+            group.cancelAll()
+        }
+    }
+
+    static func compute(clock: GatewayClock) -> HealthSummary {
+        let started = ContinuousClock.now
+        var summary = HealthSummary(
+            ts: clock.nowMs(),
+            agents: [.init(agentId: "main", isDefault: true)]
+        )
+        summary.durationMs = Int((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
+        return summary
+    }
+}
