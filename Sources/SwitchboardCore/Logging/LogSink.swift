@@ -55,6 +55,14 @@ public final class LogSink: Sendable {
         }
     }
 
+    /// Takes whatever is buffered without waiting (console echo).
+    public func takeAll() -> [String] {
+        state.withLock { state in
+            defer { state.lines.removeAll(keepingCapacity: true) }
+            return state.lines
+        }
+    }
+
     func finish() {
         let waiter = state.withLock { state in
             state.finished = true

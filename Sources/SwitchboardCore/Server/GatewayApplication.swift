@@ -50,6 +50,9 @@ public struct GatewayApplication: Service {
 
     public var readiness: GatewayReadiness { runtime.readiness }
 
+    /// Suspends until the HTTP/WebSocket listener is up; returns the bound port.
+    public func waitUntilListening() async -> Int { await runtime.boundPort.wait() }
+
     public func run() async throws {
         let config = runtime.configuration
         let handler = ConnectionHandler(runtime: runtime)

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SwitchboardClient
+import SwitchboardCore
+import SwitchboardProtocol
+
+/// How CLI commands reach a running gateway: URL, credentials, device identity, output format.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Gateway URL (default ws://127.0.0.1:<configured port>, or SWITCHBOARD_GATEWAY_URL).") var url: String?
+    @Option(help: "Shared gateway token (default SWITCHBOARD_GATEWAY_TOKEN, then the local config).") var token: String?
+    @Option(help: "Shared gateway password (default SWITCHBOARD_GATEWAY_PASSWORD, then the local config).") var password: String?
+    @Flag(help: "Print machine-readable JSON instead of the human summary.") var json = false
+    @Option(help: "Seconds to wait for the connection and the answer.") var timeout: Double = 15
+    @Flag(name: .customLong("no-device"), help: "Connect without this CLI's device identity (shared token only).") var noDevice = false
+    @OptionGroup var paths: PathOptions
+
+    /// Runs `body` with a connected client; turns failures into clear messages and exit codes.
+    func withClient<T: Sendable>(_ body: @Sendable (GatewayClient) async throws -> T) async throws -> T {
+        let configuration = try clientConfiguration()
+        do {
+            return try await withGatewayClient(configuration) { client in
+                try await client.waitUntilConnected(timeout: .seconds(timeout))
+                return try await body(client)
+            }
+        } catch let error as GatewayClientError {
+            FileHandle.standardError.write(Data("switchboard: \(Self.explain(error, url: configuration.url))\n".utf8))
+            throw ExitCode(error.code == .requestFailed ? ExitCodes.failure : ExitCodes.unavailable)
+        }
+    }
+
+    func clientConfiguration() throws -> GatewayClientConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let paths = paths.resolve()
+        // Best effort: a local config tells the port and credentials; a broken one is ignored here.
+        let local = try? ConfigLoader.load(paths: paths, environment: environment)
+        let port = local?.configuration.gateway.port ?? 18789
+        let identityPath = paths.cliIdentityPath
+        let identityFile = noDevice ? nil : try? DeviceIdentityFile.loadOrCreate(at: identityPath)
+        let identity = try identityFile?.identity()
+        let savedToken = identityFile?.tokens["operator"]
+        return GatewayClientConfiguration(
+            url: url ?? environment["SWITCHBOARD_GATEWAY_URL"] ?? "ws://127.0.0.1:\(port)",
+            token: token ?? environment["SWITCHBOARD_GATEWAY_TOKEN"] ?? local?.configuration.gateway.auth.token,
+            password: password ?? environment["SWITCHBOARD_GATEWAY_PASSWORD"] ?? local?.configuration.gateway.auth.password,
+            deviceToken: savedToken,
+            deviceIdentity: identity,
+            requestTimeout: .seconds(timeout),
+            connectTimeout: .seconds(timeout),
+            reconnect: false,
+            onDeviceToken: { token in
+                // Persist a newly issued device token so later runs authenticate with it.
+                guard token != savedToken, var file = identityFile else { return }
+                file.tokens["operator"] = token
+                try? file.save(to: identityPath)
+            }
+        )
+    }
+
+    static func explain(_ error: GatewayClientError, url: String) -> String {
+        switch error.code {
+        case .unreachable:
+            return "cannot reach the gateway at \(url). Is it running? Start it with `switchboard gateway`."
+        case .connectRejected:
+            guard let gatewayError = error.gatewayError else { return error.description }
+            var text = "the gateway refused the connection: \(gatewayError.message)"
+            switch gatewayError.detailCode?.rawValue {
+            case "AUTH_TOKEN_MISSING", "AUTH_TOKEN_MISMATCH":
+                text += "\n  pass --token or set SWITCHBOARD_GATEWAY_TOKEN to the gateway's token"
+            case "AUTH_PASSWORD_MISSING", "AUTH_PASSWORD_MISMATCH":
+                text += "\n  pass --password or set SWITCHBOARD_GATEWAY_PASSWORD"
+            case "PAIRING_REQUIRED":
+                text += "\n  this CLI's device is not paired with that gateway; approve it there, or retry with --no-device and the shared token"
+            default: break
+            }
+            return text
+        case .requestFailed:
+            guard let gatewayError = error.gatewayError else { return error.description }
+            return "\(gatewayError.code.rawValue): \(gatewayError.message)"
+        default:
+            return error.description
+        }
+    }
+}

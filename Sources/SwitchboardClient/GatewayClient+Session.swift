@@ -1,0 +1,213 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import SwitchboardProtocol
+
+extension GatewayClient {
+    enum SessionOutcome: Sendable {
+        case closed(code: Int?, reason: String?)
+        case failed(GatewayClientError)
+        case rejected(GatewayError)
+    }
+
+    /// One socket: challenge → connect → hello-ok → read until it closes.
+    func runSession(onConnected: @escaping @Sendable () -> Void) async -> SessionOutcome {
+        let rejection = RejectionBox()
+        let client = WebSocketClient(
+            url: configuration.url,
+            configuration: .init(maxFrameSize: configuration.maxMessageSize, closeTimeout: .seconds(5)),
+            logger: logger
+        ) { inbound, outbound, _ in
+            try await self.session(inbound: inbound, outbound: outbound, rejection: rejection, onConnected: onConnected)
+        }
+        do {
+            let close = try await client.run()
+            if let error = rejection.error { return .rejected(error) }
+            return .closed(code: close.map { Int(Self.code($0.closeCode)) }, reason: close?.reason)
+        } catch {
+            if let error = rejection.error { return .rejected(error) }
+            return .failed(GatewayClientError(.unreachable, "cannot reach the gateway at \(configuration.url) (\(Self.describe(error)))"))
+        }
+    }
+
+    private func session(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, rejection: RejectionBox, onConnected: @escaping @Sendable () -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await Task.sleep(for: self.configuration.connectTimeout)
+                if self.state.withLock({ $0.outbound == nil }) {
+                    try? await outbound.close(.goingAway, reason: "connect timeout")
+                }
+            }
+            var connectId: String?
+            for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+                let data: Data
+                switch message {
+                case .text(let text): data = Data(text.utf8)
+                case .binary(let buffer): data = Data(buffer.readableBytesView)
+                }
+                guard let header = try? GatewayJSON.decoder.decode(FrameHeader.self, from: data) else { continue }
+                switch header.type {
+                case "event":
+                    if header.event == ConnectChallengeEvent.name, connectId == nil {
+                        connectId = try await sendConnect(challengeFrame: data, outbound: outbound)
+                    } else if let frame = try? GatewayJSON.decoder.decode(AnyEventFrame.self, from: data) {
+                        received(frame, outbound: outbound, group: &group)
+                    }
+                case "res":
+                    guard let id = header.id else { continue }
+                    if id == connectId, state.withLock({ $0.outbound == nil }) {
+                        if try handleHello(data, outbound: outbound, rejection: rejection) {
+                            onConnected()
+                            startTickWatchdog(outbound: outbound, group: &group)
+                        }
+                    } else {
+                        let pending = state.withLock { $0.pending.removeValue(forKey: id) }
+                        pending?.fulfill(data)
+                    }
+                default:
+                    continue
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Answers the challenge with `connect`, signing it when a device identity is configured.
+    private func sendConnect(challengeFrame: Data, outbound: WebSocketOutboundWriter) async throws -> String {
+        let frame = try GatewayJSON.decoder.decode(EventFrame<ConnectChallenge>.self, from: challengeFrame)
+        guard let challenge = frame.payload else { throw GatewayClientError(.invalidResponse, "connect.challenge without a nonce") }
+        let deviceToken = state.withLock { $0.deviceToken }
+        var params = ConnectParams(
+            minProtocol: configuration.minProtocol, maxProtocol: configuration.maxProtocol, client: configuration.client,
+            caps: configuration.caps, role: configuration.role, scopes: configuration.scopes
+        )
+        if configuration.token != nil || configuration.password != nil || deviceToken != nil {
+            params.auth = ConnectAuth(token: configuration.token, password: configuration.password, deviceToken: deviceToken)
+        }
+        if let identity = configuration.deviceIdentity {
+            // Newest clients sign with the challenge's own timestamp, so clock skew cannot bite.
+            params.device = try identity.proof(
+                version: configuration.signatureVersion, params: params, nonce: challenge.nonce, signedAtMs: challenge.ts
+            )
+        }
+        let id = "connect-\(UUID().uuidString.prefix(8).lowercased())"
+        try await outbound.write(.text(GatewayJSON.string(RequestFrame(id: id, method: "connect", params: params))))
+        return id
+    }
+
+    /// Returns true once connected; records a rejection otherwise.
+    private func handleHello(_ data: Data, outbound: WebSocketOutboundWriter, rejection: RejectionBox) throws -> Bool {
+        let response = try GatewayJSON.decoder.decode(ResponseFrame<HelloOK>.self, from: data)
+        guard response.ok, let hello = response.payload else {
+            let error = response.error ?? GatewayError.invalidRequest("connect failed")
+            rejection.error = error
+            eventContinuation.yield(.rejected(error))
+            return false
+        }
+        if let token = hello.auth?.deviceToken {
+            configuration.onDeviceToken?(token)
+        }
+        let waiters = state.withLock { state in
+            state.outbound = outbound
+            state.hello = hello
+            state.lastSeq = nil
+            state.lastTick = .now
+            if let token = hello.auth?.deviceToken { state.deviceToken = token }
+            defer { state.connectWaiters = [:] }
+            return Array(state.connectWaiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: hello) }
+        eventContinuation.yield(.connected(hello))
+        return true
+    }
+
+    private func received(_ frame: AnyEventFrame, outbound: WebSocketOutboundWriter, group: inout ThrowingTaskGroup<Void, any Error>) {
+        let gap: (Int, Int)? = state.withLock { state in
+            if frame.event == TickEvent.name { state.lastTick = .now }
+            guard let seq = frame.seq else { return nil }
+            defer { state.lastSeq = seq }
+            if let last = state.lastSeq, seq > last + 1 { return (last + 1, seq) }
+            return nil
+        }
+        if let (expected, received) = gap { eventContinuation.yield(.seqGap(expected: expected, received: received)) }
+        eventContinuation.yield(.event(frame))
+    }
+
+    /// Closes with 4000 when no `tick` arrives for 2 × `tickIntervalMs` (the TS client's rule).
+    private func startTickWatchdog(outbound: WebSocketOutboundWriter, group: inout ThrowingTaskGroup<Void, any Error>) {
+        let interval = state.withLock { $0.hello?.policy.tickIntervalMs } ?? 30_000
+        group.addTask {
+            while true {
+                try await Task.sleep(for: .milliseconds(max(interval / 2, 25)))
+                let silent = self.state.withLock { ContinuousClock.now - $0.lastTick }
+                if silent > .milliseconds(2 * interval) {
+                    self.logger.info("no tick from the gateway; reconnecting", metadata: ["sb.tick.interval.ms": "\(interval)"])
+                    try? await outbound.close(WebSocketErrorCode(codeNumber: 4000), reason: "tick timeout")
+                    return
+                }
+            }
+        }
+    }
+
+    /// Clears the connection; returns true when the client must not reconnect.
+    func disconnect(_ outcome: SessionOutcome) -> Bool {
+        let (pending, wasConnected) = state.withLock { state in
+            defer {
+                state.pending = [:]
+                state.outbound = nil
+                state.hello = nil
+            }
+            return (Array(state.pending.values), state.outbound != nil)
+        }
+        for request in pending { request.fail(GatewayClientError(.disconnected, "connection to the gateway closed")) }
+        switch outcome {
+        case .closed(let code, let reason):
+            if wasConnected { eventContinuation.yield(.disconnected(code: code, reason: reason)) }
+            return false
+        case .failed(let error):
+            logger.debug("connection failed", metadata: ["error": "\(error.message)"])
+            if !configuration.reconnect { stop(error) }
+            return false
+        case .rejected(let error):
+            if error.retryable == true { return false }
+            stop(GatewayClientError(.connectRejected, "the gateway refused the connection", gatewayError: error))
+            return true
+        }
+    }
+
+    static func code(_ code: WebSocketErrorCode) -> UInt16 {
+        switch code {
+        case .normalClosure: 1000
+        case .goingAway: 1001
+        case .protocolError: 1002
+        case .unacceptableData: 1003
+        case .dataInconsistentWithMessage: 1007
+        case .policyViolation: 1008
+        case .messageTooLarge: 1009
+        case .missingExtension: 1010
+        case .unexpectedServerError: 1011
+        case .unknown(let value): value
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return io.description }
+        return String(describing: error)
+    }
+}
+
+/// Carries a connect rejection out of the socket handler.
+final class RejectionBox: @unchecked Sendable {
+    // Written once by the session's reader before the socket closes; read after `run()` returns.
+    private let lock = NSLock()
+    private var stored: GatewayError?
+    var error: GatewayError? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+public import SwitchboardClient
+public import SwitchboardCore
+public import SwitchboardProtocol
+
+/// A real gateway on 127.0.0.1, port 0 by default, with a temporary state dir: the live mode
+/// of the test library. Always shut down gracefully, whatever the test body does.
+public struct TestGateway: Sendable {
+    public let port: Int
+    public let paths: GatewayPaths
+    public let logFile: String
+    public let application: GatewayApplication
+
+    public var url: String { "ws://127.0.0.1:\(port)" }
+    public var httpBase: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs `body` against a fresh gateway.
+    /// - Parameters:
+    ///   - config: the config file's content (JSON5), if any.
+    ///   - stateDir: reuse a state dir (to test restarts); a new temporary one otherwise.
+    ///   - overrides: config-path overrides, as the CLI flags would give.
+    ///   - environment: variables the loader sees (`SWITCHBOARD_*`).
+    public static func with<T: Sendable>(
+        config: String? = nil,
+        stateDir: String? = nil,
+        overrides: [String: String] = [:],
+        environment: [String: String] = [:],
+        _ body: @Sendable (TestGateway) async throws -> T
+    ) async throws -> T {
+        let ownsStateDir = stateDir == nil
+        let stateDir = stateDir ?? makeTemporaryDirectory()
+        defer { if ownsStateDir { try? FileManager.default.removeItem(atPath: stateDir) } }
+        let paths = GatewayPaths(stateDir: stateDir)
+        if let config {
+            try Data(config.utf8).write(to: URL(fileURLWithPath: paths.configPath))
+        }
+        var allOverrides = ["gateway.port": "0", "logging.console": "off"]
+        allOverrides.merge(overrides) { _, new in new }
+        let loaded = try ConfigLoader.load(paths: paths, environment: environment, overrides: allOverrides)
+        let sink = LogSink()
+        let logger = Logger(label: "switchboard.test") { label in JSONLinesLogHandler(label: label, sink: sink, level: .debug) }
+        let application = try GatewayApplication(loaded: loaded, logSink: sink, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            let port = await application.waitUntilListening()
+            let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, application: application)
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(gateway))
+            } catch {
+                result = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            while let next = try await tasks.next() { _ = next }
+            return try result.get()
+        }
+    }
+
+    /// A client configuration for this gateway (CLI-like defaults, no reconnect).
+    public func clientConfiguration(
+        token: String? = nil,
+        scopes: [OperatorScope] = OperatorScope.cliDefaults,
+        identity: DeviceIdentity? = nil,
+        reconnect: Bool = false
+    ) -> GatewayClientConfiguration {
+        GatewayClientConfiguration(
+            url: url, token: token, deviceIdentity: identity, scopes: scopes, connectTimeout: .seconds(10), reconnect: reconnect,
+            backoffInitial: .milliseconds(100), backoffMax: .seconds(1)
+        )
+    }
+
+    /// Runs `body` with a connected client.
+    public func withClient<T: Sendable>(
+        _ configuration: GatewayClientConfiguration? = nil, _ body: @Sendable (GatewayClient) async throws -> T
+    ) async throws -> T {
+        try await withGatewayClient(configuration ?? clientConfiguration()) { client in
+            try await client.waitUntilConnected()
+            return try await body(client)
+        }
+    }
+
+    public static func makeTemporaryDirectory() -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("switchboard-test-\(UUID().uuidString.prefix(12))")
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return path
+    }
+}
