@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Synchronization
 
@@ -28,7 +29,7 @@ final class OutboundQueue: Sendable {
         var closeDelivered = false
         var cancelled = false
         var waiter: CheckedContinuation<Item?, Never>?
-        var closingWaiters: [CheckedContinuation<Void, Never>] = []
+        var closingWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
     let limit: Int
@@ -49,8 +50,8 @@ final class OutboundQueue: Sendable {
                 state.items.removeAll()
                 state.bytes = 0
                 state.closeRequest = (1008, "slow consumer")
-                closing = state.closingWaiters
-                state.closingWaiters = []
+                closing = Array(state.closingWaiters.values)
+                state.closingWaiters = [:]
                 if let waiter = state.waiter.take() {
                     state.closeDelivered = true
                     wake = (waiter, .close(code: 1008, reason: "slow consumer"))
@@ -84,8 +85,8 @@ final class OutboundQueue: Sendable {
                 state.closeDelivered = true
                 wake = waiter
             }
-            defer { state.closingWaiters = [] }
-            return state.closingWaiters
+            defer { state.closingWaiters = [:] }
+            return Array(state.closingWaiters.values)
         }
         wake?.resume(returning: .close(code: code, reason: reason))
         for waiter in closing { waiter.resume() }
@@ -94,15 +95,22 @@ final class OutboundQueue: Sendable {
     /// Whether a close has been requested (slow consumer, shutdown, handshake failure).
     var isClosing: Bool { state.withLock { $0.closeRequest != nil } }
 
-    /// Suspends until a close is requested; the connection's hard-close watchdog waits here.
+    /// Suspends until a close is requested, the queue finishes, or the task is cancelled;
+    /// the connection's hard-close watchdog waits here.
     func waitUntilClosing() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let already = state.withLock { state in
-                if state.closeRequest != nil { return true }
-                state.closingWaiters.append(continuation)
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    if state.closeRequest != nil || state.cancelled { return true }
+                    state.closingWaiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if already { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.closingWaiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 
@@ -134,8 +142,8 @@ final class OutboundQueue: Sendable {
             state.cancelled = true
             state.items.removeAll()
             state.bytes = 0
-            defer { state.closingWaiters = [] }
-            return (state.waiter.take(), state.closingWaiters)
+            defer { state.closingWaiters = [:] }
+            return (state.waiter.take(), Array(state.closingWaiters.values))
         }
         waiter?.resume(returning: nil)
         for continuation in closing { continuation.resume() }
