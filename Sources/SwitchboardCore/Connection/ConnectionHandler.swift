@@ -129,13 +129,19 @@ struct ConnectionHandler: Sendable {
             defer { requests.cancelAll() }
             while true {
                 let limit = connection.principal == nil ? config.maxPreAuthPayloadBytes : config.maxPayloadBytes
-                guard let message = try await iterator.nextMessage(maxSize: limit) else { return }
-                if connection.queue.isClosing { continue }
                 let frame: Data
-                switch message {
-                case .text(let text): frame = Data(text.utf8)
-                case .binary(let buffer): frame = Data(buffer.readableBytesView)
+                do {
+                    guard let message = try await MessageAssembler.next(&iterator, maxSize: limit) else { return }
+                    frame = message
+                } catch MessageAssembler.Failure.tooLarge {
+                    logger.info("closing: frame over the size limit", metadata: ["sb.limit.bytes": "\(limit)"])
+                    connection.queue.requestClose(code: 1009, reason: "message too big", discardPending: false)
+                    return
+                } catch MessageAssembler.Failure.protocolError {
+                    connection.queue.requestClose(code: 1002, reason: "protocol error")
+                    return
                 }
+                if connection.queue.isClosing { continue }
                 switch machine.receive(frame) {
                 case .ignore:
                     continue
