@@ -30,9 +30,13 @@ struct Dispatcher: Sendable {
         let context = RequestContext(
             connectionId: connection.id, requestId: requestId, principal: principal, protocolVersion: protocolVersion, logger: requestLogger
         )
+        let started = ContinuousClock.now
         do {
-            return try await entry.invoke(frame, context)
+            let response = try await entry.invoke(frame, context)
+            requestLogger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
+            return response
         } catch let error as GatewayError {
+            requestLogger.debug("request failed", metadata: ["sb.error.code": "\(error.code.rawValue)"])
             return Self.errorFrame(id: requestId, error)
         } catch let error as any GatewayErrorConvertible {
             return Self.errorFrame(id: requestId, error.gatewayError)
@@ -55,5 +59,12 @@ struct Dispatcher: Sendable {
         var buffer = ByteBuffer()
         buffer.writeBytes((try? GatewayJSON.encoder.encode(ResponseFrame<T>.success(id: id, payload))) ?? Data())
         return buffer
+    }
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }
