@@ -26,6 +26,7 @@ extension GatewayClient {
         do {
             let close = try await client.run()
             if let error = rejection.error { return .rejected(error) }
+            if let local = state.withLock({ $0.localClose.take() }) { return .closed(code: local.code, reason: local.reason) }
             return .closed(code: close.map { Int(Self.code($0.closeCode)) }, reason: close?.reason)
         } catch {
             if let error = rejection.error { return .rejected(error) }
@@ -147,6 +148,7 @@ extension GatewayClient {
                 let silent = self.state.withLock { ContinuousClock.now - $0.lastTick }
                 if silent > .milliseconds(2 * interval) {
                     self.logger.info("no tick from the gateway; reconnecting", metadata: ["sb.tick.interval.ms": "\(interval)"])
+                    self.state.withLock { $0.localClose = (4000, "tick timeout") }
                     try? await outbound.close(WebSocketErrorCode(codeNumber: 4000), reason: "tick timeout")
                     return
                 }

@@ -31,6 +31,8 @@ public final class GatewayClient: Sendable {
         var stopped = false
         var nextId = 0
         var deviceToken: String?
+        /// A close this client initiated (tick watchdog), reported instead of the peer's echo.
+        var localClose: (code: Int, reason: String)?
     }
 
     public init(configuration: GatewayClientConfiguration, logger: Logger = Logger(label: "switchboard.client")) {
