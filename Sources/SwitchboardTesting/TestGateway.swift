@@ -43,12 +43,21 @@ public struct TestGateway: Sendable {
         let logger = Logger(label: "switchboard.test") { label in JSONLinesLogHandler(label: label, sink: sink, level: .debug) }
         let application = try GatewayApplication(loaded: loaded, logSink: sink, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+        return try await withThrowingTaskGroup(of: Milestone.self) { tasks in
             tasks.addTask {
-                try await group.run()
-                return nil
+                do {
+                    try await group.run()
+                    return .stopped(nil)
+                } catch {
+                    return .stopped(error)
+                }
             }
-            let port = await application.waitUntilListening()
+            tasks.addTask { .listening(await application.waitUntilListening()) }
+            // A start-up failure (e.g. the port is taken) ends the wait instead of hanging it.
+            guard case .listening(let port) = try await tasks.next() else {
+                tasks.cancelAll()
+                throw GatewayStopped()
+            }
             let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, application: application)
             let result: Result<T, any Error>
             do {
@@ -57,9 +66,15 @@ public struct TestGateway: Sendable {
                 result = .failure(error)
             }
             await group.triggerGracefulShutdown()
-            while let next = try await tasks.next() { _ = next }
+            while try await tasks.next() != nil {}
             return try result.get()
         }
+    }
+
+    /// A loopback port below the ephemeral range, so no port-0 listener of a parallel test can
+    /// take it: for tests that restart a gateway on the same port or need a closed one.
+    public static func fixedPort() -> Int {
+        Int.random(in: 20_000..<30_000)
     }
 
     /// A client configuration for this gateway (CLI-like defaults, no reconnect).
@@ -90,4 +105,15 @@ public struct TestGateway: Sendable {
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return path
     }
+}
+
+/// What the gateway's start-up race reports first.
+enum Milestone: Sendable {
+    case listening(Int)
+    case stopped((any Error)?)
+}
+
+/// The gateway's service group ended while the test still needed it.
+public struct GatewayStopped: Error, CustomStringConvertible {
+    public var description: String { "the test gateway stopped unexpectedly (did its port or state dir clash?)" }
 }

@@ -10,7 +10,7 @@ struct ClientTests {
     @Test func reconnectsAfterTheGatewayRestarts() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        let port = try await TestGateway.with(stateDir: stateDir) { $0.port }
+        let port = TestGateway.fixedPort()
         var configuration = GatewayClientConfiguration(url: "ws://127.0.0.1:\(port)", reconnect: true)
         configuration.backoffInitial = .milliseconds(50)
         configuration.backoffMax = .milliseconds(500)
@@ -118,7 +118,7 @@ struct ClientTests {
     }
 
     @Test func anUnreachableGatewayFailsClearly() async throws {
-        let port = try await TestGateway.with { $0.port }  // a port nobody listens on any more
+        let port = TestGateway.fixedPort()  // nobody listens there
         let configuration = GatewayClientConfiguration(url: "ws://127.0.0.1:\(port)", reconnect: false)
         do {
             _ = try await withGatewayClient(configuration) { client in try await client.waitUntilConnected() }
