@@ -39,6 +39,20 @@ public struct TestGateway: Sendable {
         var allOverrides = ["gateway.port": "0", "logging.console": "off"]
         allOverrides.merge(overrides) { _, new in new }
         let loaded = try ConfigLoader.load(paths: paths, environment: environment, overrides: allOverrides)
+        // Restarting on a fixed port can meet the old sockets in FIN_WAIT for a moment; try again.
+        for attempt in 1...40 {
+            do {
+                return try await run(loaded: loaded, paths: paths, body)
+            } catch let error as GatewayStopped where error.addressInUse && attempt < 40 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        throw GatewayStopped(addressInUse: true)
+    }
+
+    private static func run<T: Sendable>(
+        loaded: LoadedConfiguration, paths: GatewayPaths, _ body: @Sendable (TestGateway) async throws -> T
+    ) async throws -> T {
         let sink = LogSink()
         let logger = Logger(label: "switchboard.test") { label in JSONLinesLogHandler(label: label, sink: sink, level: .debug) }
         let application = try GatewayApplication(loaded: loaded, logSink: sink, logger: logger)
@@ -52,10 +66,17 @@ public struct TestGateway: Sendable {
                     return .stopped(error)
                 }
             }
-            tasks.addTask { .listening(await application.waitUntilListening()) }
+            tasks.addTask {
+                guard let port = await application.waitUntilListening() else { return .stopped(CancellationError()) }
+                return .listening(port)
+            }
             // A start-up failure (e.g. the port is taken) ends the wait instead of hanging it.
-            guard case .listening(let port) = try await tasks.next() else {
+            let first = try await tasks.next()
+            guard case .listening(let port) = first else {
                 tasks.cancelAll()
+                if case .stopped(let error) = first, let error, String(describing: error).contains("Address already in use") {
+                    throw GatewayStopped(addressInUse: true)
+                }
                 throw GatewayStopped()
             }
             let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, application: application)
@@ -115,5 +136,7 @@ enum Milestone: Sendable {
 
 /// The gateway's service group ended while the test still needed it.
 public struct GatewayStopped: Error, CustomStringConvertible {
+    public var addressInUse = false
     public var description: String { "the test gateway stopped unexpectedly (did its port or state dir clash?)" }
 }
+

@@ -17,6 +17,7 @@ struct ClientTests {
         let client = GatewayClient(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            defer { group.cancelAll() }
             let firstConnId = try await TestGateway.with(stateDir: stateDir, overrides: ["gateway.port": "\(port)"]) { _ in
                 let hello = try await client.waitUntilConnected()
                 #expect(try await client.call(Health.self, .init()).ok)
@@ -138,3 +139,4 @@ struct ClientTests {
         #expect(backoff.next() <= .milliseconds(1100))
     }
 }
+

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Every open socket, authenticated or not, so shutdown can reach them all and wait until
@@ -44,7 +45,7 @@ final class ConnectionRegistry: Sendable {
 final class PortBox: Sendable {
     private struct State {
         var port: Int?
-        var waiters: [CheckedContinuation<Int, Never>] = []
+        var waiters: [UUID: CheckedContinuation<Int?, Never>] = [:]
     }
 
     private let state = Mutex(State())
@@ -52,23 +53,30 @@ final class PortBox: Sendable {
     func set(_ port: Int) {
         let waiters = state.withLock { state in
             state.port = port
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(returning: port) }
     }
 
     var port: Int? { state.withLock { $0.port } }
 
-    /// Suspends until the server listens; returns the bound port.
-    func wait() async -> Int {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
-            let port: Int? = state.withLock { state in
-                if let port = state.port { return port }
-                state.waiters.append(continuation)
-                return nil
+    /// Suspends until the server listens; returns the bound port, or nil if cancelled first.
+    func wait() async -> Int? {
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Int?, Never>) in
+                let port: Int?? = state.withLock { state in
+                    if let port = state.port { return .some(port) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters[id] = continuation
+                    return .none
+                }
+                if case .some(let port) = port { continuation.resume(returning: port) }
             }
-            if let port { continuation.resume(returning: port) }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: nil)
         }
     }
 }

@@ -50,8 +50,8 @@ public struct GatewayApplication: Service {
 
     public var readiness: GatewayReadiness { runtime.readiness }
 
-    /// Suspends until the HTTP/WebSocket listener is up; returns the bound port.
-    public func waitUntilListening() async -> Int { await runtime.boundPort.wait() }
+    /// Suspends until the HTTP/WebSocket listener is up; returns the bound port (nil if cancelled).
+    public func waitUntilListening() async -> Int? { await runtime.boundPort.wait() }
 
     public func run() async throws {
         let config = runtime.configuration
@@ -65,6 +65,8 @@ public struct GatewayApplication: Service {
         let http = Application(
             router: HTTPRoutes.build(runtime: runtime),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { _, channel, _ in
+                // A draining gateway takes no new sockets; clients retry against the next instance.
+                guard runtime.readiness.current != .draining else { return .dontUpgrade }
                 let remote = channel.remoteAddress
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await handler.run(inbound: inbound, outbound: outbound, remote: remote)
