@@ -27,7 +27,7 @@ extension GatewayClient {
             let close = try await client.run()
             if let error = rejection.error { return .rejected(error) }
             if let local = state.withLock({ $0.localClose.take() }) { return .closed(code: local.code, reason: local.reason) }
-            return .closed(code: close.map { Int(Self.code($0.closeCode)) }, reason: close?.reason)
+            return .closed(code: close.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }, reason: close?.reason)
         } catch {
             if let error = rejection.error { return .rejected(error) }
             return .failed(GatewayClientError(.unreachable, "cannot reach the gateway at \(configuration.url) (\(Self.describe(error)))"))
@@ -179,21 +179,6 @@ extension GatewayClient {
             if error.retryable == true { return false }
             stop(GatewayClientError(.connectRejected, "the gateway refused the connection", gatewayError: error))
             return true
-        }
-    }
-
-    static func code(_ code: WebSocketErrorCode) -> UInt16 {
-        switch code {
-        case .normalClosure: 1000
-        case .goingAway: 1001
-        case .protocolError: 1002
-        case .unacceptableData: 1003
-        case .dataInconsistentWithMessage: 1007
-        case .policyViolation: 1008
-        case .messageTooLarge: 1009
-        case .missingExtension: 1010
-        case .unexpectedServerError: 1011
-        case .unknown(let value): value
         }
     }
 

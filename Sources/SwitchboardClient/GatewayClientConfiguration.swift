@@ -40,7 +40,7 @@ public struct GatewayClientConfiguration: Sendable {
         deviceToken: String? = nil,
         deviceIdentity: DeviceIdentity? = nil,
         signatureVersion: DeviceAuthPayload.Version = .v2,
-        client: ClientInfo = ClientInfo(id: "cli", version: "0.1.0", platform: GatewayClientConfiguration.platform, mode: "cli"),
+        client: ClientInfo = ClientInfo(id: "cli", version: "0.1.0", platform: ClientInfo.currentPlatform, mode: "cli"),
         role: GatewayRole = .operator,
         scopes: [OperatorScope] = OperatorScope.cliDefaults,
         caps: [String] = [],
@@ -73,15 +73,5 @@ public struct GatewayClientConfiguration: Sendable {
         self.backoffMax = backoffMax
         self.maxMessageSize = maxMessageSize
         self.onDeviceToken = onDeviceToken
-    }
-
-    public static var platform: String {
-        #if os(Linux)
-            "linux"
-        #elseif os(macOS)
-            "macos"
-        #else
-            "unknown"
-        #endif
     }
 }

@@ -82,22 +82,7 @@ public final class RawSocket: @unchecked Sendable {
             while try await socket.receive() != nil {}
         }
         let frame = try await client.run()
-        return Closure(code: frame.map { Int(code(of: $0.closeCode)) }, reason: frame?.reason)
-    }
-
-    static func code(of code: WebSocketErrorCode) -> UInt16 {
-        switch code {
-        case .normalClosure: 1000
-        case .goingAway: 1001
-        case .protocolError: 1002
-        case .unacceptableData: 1003
-        case .dataInconsistentWithMessage: 1007
-        case .policyViolation: 1008
-        case .messageTooLarge: 1009
-        case .missingExtension: 1010
-        case .unexpectedServerError: 1011
-        case .unknown(let value): value
-        }
+        return Closure(code: frame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }, reason: frame?.reason)
     }
 }
 

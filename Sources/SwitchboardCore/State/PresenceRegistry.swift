@@ -17,7 +17,7 @@ final class PresenceRegistry: Sendable {
         var entry = PresenceEntry(ts: nowMs)
         entry.host = host
         entry.version = version
-        entry.platform = Self.platform
+        entry.platform = ClientInfo.currentPlatform
         entry.mode = "gateway"
         entry.reason = "self"
         entry.instanceId = "gateway"
@@ -55,15 +55,5 @@ final class PresenceRegistry: Sendable {
         if let deviceId { return "device:\(deviceId)" }
         if let instanceId, !instanceId.isEmpty { return "instance:\(instanceId)" }
         return "conn:\(connectionId)"
-    }
-
-    static var platform: String {
-        #if os(Linux)
-            "linux"
-        #elseif os(macOS)
-            "macos"
-        #else
-            "unknown"
-        #endif
     }
 }

@@ -63,6 +63,17 @@ public struct ClientInfo: Codable, Sendable, Hashable {
 
     public static let modes = ["webchat", "cli", "ui", "backend", "node", "probe", "test", "worker"]
 
+    /// `client.platform` for this build: what presence and the CLI report.
+    public static var currentPlatform: String {
+        #if os(Linux)
+            "linux"
+        #elseif os(macOS)
+            "macos"
+        #else
+            "unknown"
+        #endif
+    }
+
     public init(
         id: String,
         displayName: String? = nil,
