@@ -226,3 +226,43 @@ final class ClosureBox: @unchecked Sendable {
         set { lock.withLock { _gap = newValue } }
     }
 }
+
+extension LiveEventTests {
+    @Test func aBurstOfConnectsCostsFewPresenceBroadcasts() async throws {
+        try await TestGateway.with(overrides: ["gateway.presenceCoalesceMs": "500"]) { gateway in
+            var watcherConfig = gateway.clientConfiguration()
+            watcherConfig.client = ClientInfo(id: "test", version: "1", platform: "linux", mode: "ui", instanceId: "watcher")
+            try await gateway.withClient(watcherConfig) { watcher in
+                let count = 30
+                let release = Gate()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<count {
+                        group.addTask {
+                            _ = try await RawSocket.session(url: gateway.url) { socket in
+                                var params = ConnectParams.test(mode: "ui")
+                                params.client.instanceId = "burst-\(index)"
+                                _ = try await socket.handshake(params)
+                                await release.wait()
+                                try await socket.close()
+                            }
+                        }
+                    }
+                    // Wait for the list with everyone; count the broadcasts it took.
+                    let broadcasts = try await withTimeout(.seconds(20), "presence with all \(count) clients") {
+                        var seen = 0
+                        for await event in watcher.events {
+                            guard case .event(let frame) = event, frame.event == "presence" else { continue }
+                            seen += 1
+                            let ids = frame.payload?["presence"]?.arrayValue?.compactMap { $0["instanceId"]?.stringValue } ?? []
+                            if ids.filter({ $0.hasPrefix("burst-") }).count == count { return seen }
+                        }
+                        return seen
+                    }
+                    #expect(broadcasts < count / 2, "presence broadcasts were not coalesced: \(broadcasts) for \(count) connects")
+                    release.open()
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+}

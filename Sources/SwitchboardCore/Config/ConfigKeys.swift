@@ -38,6 +38,8 @@ public enum ConfigKeys {
         ),
         int("gateway.tickIntervalMs", \.gateway.tickIntervalMs, 50...3_600_000, env: "SWITCHBOARD_TICK_INTERVAL_MS", help: "tick event period"),
         int("gateway.healthRefreshIntervalMs", \.gateway.healthRefreshIntervalMs, 100...86_400_000, help: "health cache refresh period"),
+        int("gateway.healthCoalesceMs", \.gateway.healthCoalesceMs, 0...60_000, help: "minimum gap between connect-triggered health refreshes"),
+        int("gateway.presenceCoalesceMs", \.gateway.presenceCoalesceMs, 0...60_000, help: "minimum gap between connect/disconnect presence broadcasts"),
         int("gateway.maxPayloadBytes", \.gateway.maxPayloadBytes, 1024...(256 * 1024 * 1024), help: "largest frame after connect"),
         int("gateway.maxPreAuthPayloadBytes", \.gateway.maxPreAuthPayloadBytes, 1024...(16 * 1024 * 1024), help: "largest frame before connect"),
         int("gateway.maxBufferedBytes", \.gateway.maxBufferedBytes, 1024...(1024 * 1024 * 1024), help: "outbound queue per connection"),

@@ -16,6 +16,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var handshakeTimeoutMs = 10_000
         public var tickIntervalMs = 30_000
         public var healthRefreshIntervalMs = 60_000
+        /// Connect-triggered health refreshes closer together than this collapse into one.
+        public var healthCoalesceMs = 1_000
+        /// Presence broadcasts after connects/disconnects closer together than this collapse into one.
+        public var presenceCoalesceMs = 250
         /// Largest frame accepted after the handshake (`policy.maxPayload`).
         public var maxPayloadBytes = 25 * 1024 * 1024
         /// Largest frame accepted before the handshake completes.

@@ -253,7 +253,7 @@ struct ConnectionHandler: Sendable {
     }
 
     private func broadcastPresence() {
-        runtime.bus.broadcast(PresenceEvent.self, .init(presence: runtime.presence.entries), stateVersion: runtime.health.stateVersion)
+        runtime.presenceNotifier.changed()
     }
 
     private func presenceEntry(params: ConnectParams, principal: Principal, connection: GatewayConnection) -> PresenceEntry {

@@ -52,7 +52,7 @@ struct SystemMethods {
             entry.tags = params.tags
             let key = PresenceRegistry.key(deviceId: entry.deviceId, instanceId: entry.instanceId, connectionId: context.connectionId)
             parts.presence.upsert(key: key, entry: entry)
-            parts.bus.broadcast(PresenceEvent.self, .init(presence: parts.presence.entries), stateVersion: parts.health.stateVersion)
+            parts.presenceNotifier.broadcastNow()
             return OKResult()
         }
         // Heartbeats arrive with the automation module; until then there is none to report.

@@ -91,6 +91,7 @@ public struct GatewayApplication: Service {
                 services: [
                     LogFileWriter(path: runtime.loaded.logFile, sink: logSink),
                     runtime.health,
+                    runtime.presenceNotifier,
                     TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
                     http,
                     ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),

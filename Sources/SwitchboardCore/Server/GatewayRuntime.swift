@@ -14,6 +14,7 @@ final class GatewayRuntime: Sendable {
     let bus: EventBus
     let presence: PresenceRegistry
     let health: HealthMonitor
+    let presenceNotifier: PresenceNotifier
     let idempotency: IdempotencyCache
     let readiness: GatewayReadiness
     let connections: ConnectionRegistry
@@ -33,7 +34,10 @@ final class GatewayRuntime: Sendable {
         self.startedAtMs = clock.nowMs()
         self.bus = EventBus(logger: logger)
         self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
-        self.health = HealthMonitor(intervalMs: config.healthRefreshIntervalMs, bus: bus, presence: presence, clock: clock)
+        self.health = HealthMonitor(
+            intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock
+        )
+        self.presenceNotifier = PresenceNotifier(coalesceMs: config.presenceCoalesceMs, bus: bus, presence: presence, health: health)
         self.idempotency = IdempotencyCache(ttlMs: config.idempotency.ttlMs, maxEntries: config.idempotency.maxEntries, clock: clock)
         self.readiness = GatewayReadiness()
         self.connections = ConnectionRegistry()
@@ -47,7 +51,7 @@ final class GatewayRuntime: Sendable {
         self.registry = build(
             GatewayRuntimeParts(
                 loaded: loaded, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
-                health: health, connections: connections, boundPort: boundPort
+                health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort
             )
         )
     }
@@ -72,6 +76,7 @@ struct GatewayRuntimeParts: Sendable {
     let bus: EventBus
     let presence: PresenceRegistry
     let health: HealthMonitor
+    let presenceNotifier: PresenceNotifier
     let connections: ConnectionRegistry
     let boundPort: PortBox
 }

@@ -12,6 +12,8 @@ final class HealthMonitor: Service, Sendable {
     }
 
     let intervalMs: Int
+    /// Connect-triggered refreshes closer together than this collapse into one.
+    let coalesceMs: Int
     let bus: EventBus
     let presence: PresenceRegistry
     let clock: GatewayClock
@@ -19,8 +21,9 @@ final class HealthMonitor: Service, Sendable {
     private let requests: AsyncStream<Void>
     private let requestContinuation: AsyncStream<Void>.Continuation
 
-    init(intervalMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock) {
+    init(intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock) {
         self.intervalMs = intervalMs
+        self.coalesceMs = coalesceMs
         self.bus = bus
         self.presence = presence
         self.clock = clock
@@ -62,7 +65,10 @@ final class HealthMonitor: Service, Sendable {
                 }
             }
             await cancelWhenGracefulShutdown {
-                for await _ in self.requests { self.refresh() }
+                for await _ in self.requests {
+                    self.refresh()
+                    guard (try? await Task.sleep(for: .milliseconds(self.coalesceMs))) != nil else { return }
+                }
             }
             group.cancelAll()
         }
