@@ -31,6 +31,8 @@ struct LiveMethodTests {
         try await TestGateway.with { gateway in
             _ = try await RawSocket.session(url: gateway.url) { socket in
                 _ = try await socket.handshake(.test())
+                let heartbeat = try await socket.call("last-heartbeat", id: "hb")
+                #expect(heartbeat["ok"] == true && heartbeat["payload"] == .null)
                 let unknown = try await socket.call("does.not.exist", id: "u")
                 #expect(unknown["error"]?["code"] == "INVALID_REQUEST" && unknown["error"]?["message"] == "unknown method: does.not.exist")
                 try await socket.send(text: "{{{ not json")
@@ -71,7 +73,7 @@ struct LiveMethodTests {
                 #expect(denied["error"]?["code"] == "INVALID_REQUEST" && denied["error"]?["message"] == "missing scope: operator.admin")
                 try await socket.close()
             }
-            // v3 with no scopes means admin; v4 with none means nothing.
+            // v3 with no scopes means admin; v4 with none means nothing but health.
             _ = try await RawSocket.session(url: gateway.url) { socket in
                 _ = try await socket.handshake(.test(min: 3, max: 3, scopes: nil))
                 #expect(try await socket.call("system-event", params: ["text": "x"])["ok"] == true)
@@ -79,7 +81,8 @@ struct LiveMethodTests {
             }
             _ = try await RawSocket.session(url: gateway.url) { socket in
                 _ = try await socket.handshake(.test(min: 4, max: 4, scopes: []))
-                #expect(try await socket.call("health")["error"]?["code"] == "FORBIDDEN")
+                #expect(try await socket.call("health")["ok"] == true)
+                #expect(try await socket.call("status")["error"]?["code"] == "FORBIDDEN")
                 try await socket.close()
             }
         }

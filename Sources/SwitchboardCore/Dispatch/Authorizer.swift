@@ -7,6 +7,8 @@ enum Authorizer {
         switch MethodAccess.effective(for: method, declared: access) {
         case .nodeOnly:
             return principal.role == .node ? nil : .invalidRequest("unauthorized role: \(principal.role.rawValue)")
+        case .anyOperator:
+            return principal.role == .operator ? nil : .invalidRequest("unauthorized role: \(principal.role.rawValue)")
         case .scope(let scope):
             guard principal.role == .operator else {
                 return .invalidRequest("unauthorized role: \(principal.role.rawValue)")

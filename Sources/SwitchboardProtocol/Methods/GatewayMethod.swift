@@ -33,6 +33,8 @@ extension GatewayMethod {
 public enum MethodAccess: Sendable, Hashable {
     /// An operator holding this scope (or one that implies it).
     case scope(OperatorScope)
+    /// Any authenticated operator, even one holding no scopes (newest OpenClaw: `health`).
+    case anyOperator
     /// Only connections with role `node`.
     case nodeOnly
 
@@ -49,6 +51,7 @@ public enum MethodAccess: Sendable, Hashable {
     public var label: String {
         switch self {
         case .scope(let scope): scope.rawValue
+        case .anyOperator: "role:operator"
         case .nodeOnly: "role:node"
         }
     }
