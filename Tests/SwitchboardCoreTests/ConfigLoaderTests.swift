@@ -5,9 +5,16 @@ import Testing
 
 @testable import SwitchboardCore
 
-struct ConfigLoaderTests {
+final class ConfigLoaderTests {
+    var directories: [String] = []
+
+    deinit {
+        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
     func paths(config: String?) throws -> GatewayPaths {
         let directory = TestGateway.makeTemporaryDirectory()
+        directories.append(directory)
         let paths = GatewayPaths(stateDir: directory)
         if let config { try Data(config.utf8).write(to: URL(fileURLWithPath: paths.configPath)) }
         return paths

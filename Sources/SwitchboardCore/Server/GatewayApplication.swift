@@ -65,8 +65,6 @@ public struct GatewayApplication: Service {
         let http = Application(
             router: HTTPRoutes.build(runtime: runtime),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { _, channel, _ in
-                // A draining gateway takes no new sockets; clients retry against the next instance.
-                guard runtime.readiness.current != .draining else { return .dontUpgrade }
                 let remote = channel.remoteAddress
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await handler.run(inbound: inbound, outbound: outbound, remote: remote)
