@@ -127,7 +127,7 @@ struct LiveAuthTests {
             let refused = try await rejection(gateway, .test(role: .node, mode: "node"))
             #expect(refused.error["code"] == "NOT_PAIRED" && refused.error["details"]?["code"] == "DEVICE_IDENTITY_REQUIRED")
             let invalidRole = try await rejection(gateway, .test(role: GatewayRole(rawValue: "worker")))
-            #expect(invalidRole.error["message"] == "invalid role: worker")
+            #expect(invalidRole.error["message"] == "invalid role: worker (expected operator or node)")
         }
     }
 }

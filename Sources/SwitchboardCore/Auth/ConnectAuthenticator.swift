@@ -37,7 +37,8 @@ struct ConnectAuthenticator: Sendable {
         let params = facts.params
         let role = params.role ?? .operator
         guard GatewayRole.supported.contains(role) else {
-            throw Rejection(error: .invalidRequest("invalid role: \(role.rawValue)"))
+            let accepted = GatewayRole.supported.map(\.rawValue).joined(separator: " or ")
+            throw Rejection(error: .invalidRequest("invalid role: \(role.rawValue) (expected \(accepted))"))
         }
         let scopes = Self.effectiveScopes(params: params, role: role, protocolVersion: facts.protocolVersion)
 

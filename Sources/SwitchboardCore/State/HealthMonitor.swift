@@ -80,7 +80,7 @@ final class HealthMonitor: Service, Sendable {
             ts: clock.nowMs(),
             agents: [.init(agentId: "main", isDefault: true)]
         )
-        summary.durationMs = Int((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
+        summary.durationMs = Int((ContinuousClock.now - started).microseconds / 1000)
         return summary
     }
 }
