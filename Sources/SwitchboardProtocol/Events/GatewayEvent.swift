@@ -37,6 +37,8 @@ public enum EventCatalog {
         HealthEvent.self,
         ShutdownEvent.self,
         DevicePairResolvedEvent.self,
+        AgentEvent.self,
+        ChatEvent.self,
     ]
 
     public static var descriptors: [EventDescriptor] { events.map { $0.descriptor } }

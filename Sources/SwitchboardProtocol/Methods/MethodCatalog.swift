@@ -9,6 +9,21 @@ public enum MethodCatalog {
         LastHeartbeat.self,
         LogsTail.self,
         ConfigGet.self,
+        ModelsList.self,
+        AgentRun.self,
+        AgentWait.self,
+        AgentIdentityGet.self,
+        ChatSend.self,
+        ChatAbort.self,
+        ChatInject.self,
+        ChatHistory.self,
+        SessionsList.self,
+        SessionsPreview.self,
+        SessionsResolve.self,
+        SessionsPatch.self,
+        SessionsReset.self,
+        SessionsDelete.self,
+        SessionsCompact.self,
     ]
 
     public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }
