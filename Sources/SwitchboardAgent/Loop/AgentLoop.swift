@@ -58,7 +58,7 @@ public struct AgentLoop: Sendable {
     static let continuePrompt = "Your previous answer was cut off by the output length limit. Continue exactly where it stopped, without repeating anything."
 
     /// - Parameter messages: system prompt, history and the new user message, in order.
-    public func run(messages initial: [AgentMessage], context: ToolContext, emit: (AgentStep) async throws -> Void) async throws -> AgentOutcome {
+    public func run(messages initial: [AgentMessage], context: ToolContext, emit: @Sendable (AgentStep) async throws -> Void) async throws -> AgentOutcome {
         var messages = initial
         var runText = ""
         var usage = TokenUsage()
