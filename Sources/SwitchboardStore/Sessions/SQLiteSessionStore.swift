@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+public import SwitchboardPluginAPI
+public import SwitchboardProtocol
+
+/// ``SessionStoring`` on the gateway database (tables `session` and `transcript_entry`).
+public struct SQLiteSessionStore: SessionStoring {
+    let database: GatewayDatabase
+
+    public init(database: GatewayDatabase) {
+        self.database = database
+    }
+
+    public func ensureSession(key: String, agentId: String, nowMs: Int) async throws -> SessionRecord {
+        try await database.pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) {
+                return try Self.record(from: row)
+            }
+            let record = SessionRecord(key: key, sessionId: UUID().uuidString.lowercased(), agentId: agentId, createdAtMs: nowMs, updatedAtMs: nowMs)
+            try db.execute(
+                sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')",
+                arguments: [record.key, record.sessionId, record.agentId, nowMs, nowMs]
+            )
+            return record
+        }
+    }
+
+    public func session(key: String) async throws -> SessionRecord? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]).map(Self.record(from:))
+        }
+    }
+
+    public func session(sessionId: String) async throws -> SessionRecord? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM session WHERE session_id = ?", arguments: [sessionId]).map(Self.record(from:))
+        }
+    }
+
+    public func sessions(limit: Int, search: String?, activeSinceMs: Int?, agentId: String?, label: String?) async throws -> [SessionRecord] {
+        try await database.pool.read { db in
+            var clauses: [String] = []
+            var values: [any DatabaseValueConvertible] = []
+            if let search, !search.isEmpty {
+                clauses.append("(key LIKE ? ESCAPE '\\' OR json_extract(settings, '$.label') LIKE ? ESCAPE '\\')")
+                let pattern = "%" + Self.escapeLike(search) + "%"
+                values += [pattern, pattern]
+            }
+            if let activeSinceMs {
+                clauses.append("updated_at >= ?")
+                values.append(activeSinceMs)
+            }
+            if let agentId {
+                clauses.append("agent_id = ?")
+                values.append(agentId)
+            }
+            if let label {
+                clauses.append("json_extract(settings, '$.label') = ?")
+                values.append(label)
+            }
+            let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            values.append(limit)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM session \(filter) ORDER BY updated_at DESC, key LIMIT ?", arguments: StatementArguments(values)
+            ).map(Self.record(from:))
+        }
+    }
+
+    public func sessionCount() async throws -> Int {
+        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0 }
+    }
+
+    public func patchSession(key: String, changes: [String: JSONValue], nowMs: Int) async throws -> SessionRecord? {
+        try await database.pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
+            var record = try Self.record(from: row)
+            for (name, value) in changes {
+                if case .null = value { record.settings[name] = nil } else { record.settings[name] = value }
+            }
+            record.updatedAtMs = nowMs
+            try db.execute(sql: "UPDATE session SET settings = ?, updated_at = ? WHERE key = ?", arguments: [try Self.encode(record.settings), nowMs, key])
+            return record
+        }
+    }
+
+    public func resetSession(key: String, nowMs: Int) async throws -> SessionRecord? {
+        try await database.pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
+            var record = try Self.record(from: row)
+            record.sessionId = UUID().uuidString.lowercased()
+            record.updatedAtMs = nowMs
+            record.inputTokens = 0
+            record.outputTokens = 0
+            try db.execute(
+                sql: "UPDATE session SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?",
+                arguments: [record.sessionId, nowMs, key]
+            )
+            return record
+        }
+    }
+
+    public func deleteSession(key: String, deleteTranscript: Bool) async throws -> Bool {
+        try await database.pool.write { db in
+            guard let sessionId = try String.fetchOne(db, sql: "SELECT session_id FROM session WHERE key = ?", arguments: [key]) else { return false }
+            if deleteTranscript {
+                try db.execute(sql: "DELETE FROM transcript_entry WHERE session_id = ?", arguments: [sessionId])
+            }
+            try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key])
+            return true
+        }
+    }
+
+    public func addUsage(key: String, input: Int, output: Int, nowMs: Int) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?",
+                arguments: [input, output, nowMs, key]
+            )
+        }
+    }
+
+    public func append(sessionId: String, message: ChatMessage, state: TranscriptEntry.State) async throws -> Int64 {
+        let json = try Self.encode(message)
+        return try await database.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [sessionId, message.timestamp, message.role, message.runId, json, state.rawValue]
+            )
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE session SET updated_at = MAX(updated_at, ?) WHERE session_id = ?", arguments: [message.timestamp, sessionId])
+            return id
+        }
+    }
+
+    public func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws {
+        let json = try Self.encode(message)
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?", arguments: [json, state.rawValue, entryId])
+        }
+    }
+
+    public func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {
+        try await database.pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?", arguments: [sessionId, limit]
+            )
+            return try rows.reversed().map(Self.entry(from:))
+        }
+    }
+
+    public func transcriptCount(sessionId: String) async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transcript_entry WHERE session_id = ?", arguments: [sessionId]) ?? 0
+        }
+    }
+
+    public func compact(sessionId: String, keep: Int) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM transcript_entry WHERE session_id = ? AND id NOT IN
+                      (SELECT id FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+                    """,
+                arguments: [sessionId, sessionId, keep]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func markStreamingInterrupted() async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE transcript_entry SET state = 'interrupted' WHERE state = 'streaming'")
+            return db.changesCount
+        }
+    }
+
+    static func record(from row: Row) throws -> SessionRecord {
+        let settingsText: String = row["settings"]
+        let settings = (try? GatewayJSON.decoder.decode([String: JSONValue].self, from: Data(settingsText.utf8))) ?? [:]
+        return SessionRecord(
+            key: row["key"], sessionId: row["session_id"], agentId: row["agent_id"], createdAtMs: row["created_at"], updatedAtMs: row["updated_at"],
+            settings: settings, inputTokens: row["input_tokens"], outputTokens: row["output_tokens"]
+        )
+    }
+
+    static func entry(from row: Row) throws -> TranscriptEntry {
+        let text: String = row["message"]
+        let id: Int64 = row["id"]
+        var message = try GatewayJSON.decoder.decode(ChatMessage.self, from: Data(text.utf8))
+        message.id = String(id)
+        let state = TranscriptEntry.State(rawValue: row["state"]) ?? .complete
+        if state == .interrupted { message.interrupted = true }
+        return TranscriptEntry(id: id, sessionId: row["session_id"], message: message, state: state)
+    }
+
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try GatewayJSON.encoder.encode(value), as: UTF8.self)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
