@@ -3,6 +3,8 @@ public import SwitchboardProtocol
 /// Replaces secret values before config leaves the process (`config.get`, logs, doctor).
 public enum ConfigRedaction {
     public static let placeholder = "__REDACTED__"
+    /// Fields redacted wherever they appear inside object-valued keys (`models.providers.*.apiKey`…).
+    static let secretFieldNames: Set = ["apiKey", "token", "password", "secret", "botToken"]
 
     /// The file's JSON with every secret key's value replaced.
     public static func redact(_ value: JSONValue, prefix: String = "") -> JSONValue {
@@ -12,6 +14,10 @@ public enum ConfigRedaction {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             if let key = ConfigKeys.key(path), key.isSecret, child != .null {
                 result[name] = .string(placeholder)
+            } else if secretFieldNames.contains(name), child != .null {
+                result[name] = .string(placeholder)
+            } else if name == "env" || name == "headers", case .object(let values) = child {
+                result[name] = .object(values.mapValues { _ in .string(placeholder) })
             } else {
                 result[name] = redact(child, prefix: path)
             }

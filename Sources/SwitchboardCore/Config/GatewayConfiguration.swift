@@ -3,6 +3,7 @@
 public struct GatewayConfiguration: Sendable, Hashable {
     public var gateway = Gateway()
     public var logging = Logging()
+    public var agent = AgentConfiguration()
 
     public init() {}
 

@@ -18,7 +18,14 @@ final class GatewayConnection: Sendable {
         /// Per-connection broadcast sequence; advances even for dropped events (§6.5).
         var seq = 0
         var presenceKey: String?
+        /// Runs this v4 connection already has chat text for (it then gets `deltaText` only).
+        var chatRuns: Set<String> = []
+        /// Sessions this connection started runs in or read, so it gets their tool events.
+        var joinedSessions: Set<String> = []
     }
+
+    /// How many sessions one connection may join before the oldest are forgotten.
+    static let maxJoinedSessions = 256
 
     private let session = Mutex(Session())
     private let inFlight = Mutex(0)
@@ -73,6 +80,47 @@ final class GatewayConnection: Sendable {
         }
     }
 
+    /// Remembers that this connection takes part in `sessionKey` (for tool events).
+    func join(session sessionKey: String) {
+        session.withLock { session in
+            if session.joinedSessions.count >= Self.maxJoinedSessions, !session.joinedSessions.contains(sessionKey) {
+                session.joinedSessions.removeAll()
+            }
+            session.joinedSessions.insert(sessionKey)
+        }
+    }
+
+    func hasJoined(session sessionKey: String) -> Bool {
+        session.withLock { $0.joinedSessions.contains(sessionKey) }
+    }
+
+    /// Sends one of a run's chat-delta variants (§6.4), chosen by this connection's protocol:
+    /// v3 gets the full text; v4 gets `deltaText`, or a full replacement first and after a drop.
+    func sendChatDelta(runId: String, v3: EncodedEvent, v4Full: EncodedEvent, v4Append: EncodedEvent) -> OutboundQueue.EnqueueResult {
+        session.withLock { session in
+            session.seq += 1
+            let event: EncodedEvent
+            let isV4 = session.protocolVersion >= 4
+            if !isV4 {
+                event = v3
+            } else if session.chatRuns.contains(runId) {
+                event = v4Append
+            } else {
+                event = v4Full
+            }
+            let result = queue.enqueue(event.frame(seq: session.seq), dropIfSlow: event.dropIfSlow)
+            if isV4 {
+                if case .queued = result { session.chatRuns.insert(runId) } else { session.chatRuns.remove(runId) }
+            }
+            return result
+        }
+    }
+
+    /// Forgets per-run chat state once the run ended.
+    func endChatRun(_ runId: String) {
+        session.withLock { _ = $0.chatRuns.remove(runId) }
+    }
+
     /// Whether this connection should receive a broadcast of `event`.
     func accepts(_ event: EncodedEvent) -> Bool {
         guard let principal else { return false }
@@ -89,9 +137,10 @@ struct EncodedEvent: Sendable {
     /// `{"type":"event","event":…,"payload":…[,"stateVersion":…]` without the closing brace.
     private let prefix: ByteBuffer
 
-    init<E: GatewayEvent>(_ event: E.Type, payload: E.Payload, stateVersion: StateVersion? = nil) throws {
+    /// - Parameter dropIfSlow: overrides the event type's default (chat deltas may drop, finals not).
+    init<E: GatewayEvent>(_ event: E.Type, payload: E.Payload, stateVersion: StateVersion? = nil, dropIfSlow: Bool? = nil) throws {
         name = E.name
-        dropIfSlow = E.dropIfSlow
+        self.dropIfSlow = dropIfSlow ?? E.dropIfSlow
         requiredScope = E.requiredScope
         var buffer = ByteBuffer()
         buffer.writeString("{\"type\":\"event\",\"event\":")

@@ -67,6 +67,13 @@ public final class EventBus: Sendable {
         connection.send(encoded, broadcast: false)
     }
 
+    func record(sent: Int, dropped: Int) {
+        counters.withLock { counters in
+            counters.sent += sent
+            counters.dropped += dropped
+        }
+    }
+
     var statistics: (sent: Int, dropped: Int, slowConsumerCloses: Int) {
         counters.withLock { ($0.sent, $0.dropped, $0.slowConsumerCloses) }
     }

@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchboardAgent
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+
+/// Owns every agent run: a FIFO lane per session key, a global concurrency limit, a timeout
+/// per run, abort, and a bounded memory of recent outcomes for `agent.wait`.
+///
+/// Runs are child tasks of this service's task group, never of a connection, so a client
+/// that disconnects does not stop its run and a run never blocks a connection's reader.
+final class AgentRunService: Service, Sendable {
+    let config: AgentConfiguration
+    let workspace: String
+    let sessions: any SessionStoring
+    let catalog: ModelCatalog
+    let mcp: MCPServers
+    let builtinTools: [any AgentTool]
+    let bus: EventBus
+    let clock: GatewayClock
+    let logger: Logger
+    /// How long shutdown waits for running runs before aborting them.
+    let drainMs: Int
+    /// Finished runs remembered for `agent.wait` and idempotent retries.
+    static let recentLimit = 1000
+
+    private struct State {
+        var accepting = true
+        var active: [String: RunHandle] = [:]
+        /// Session key → its runs in arrival order (running first).
+        var lanes: [String: [RunHandle]] = [:]
+        var recent: [String: RunHandle] = [:]
+        var recentOrder: [String] = []
+    }
+
+    private let state = Mutex(State())
+    private let semaphore: AsyncSemaphore
+    private let submissions: AsyncStream<(RunHandle, RunHandle?)>
+    private let submit: AsyncStream<(RunHandle, RunHandle?)>.Continuation
+
+    init(
+        config: AgentConfiguration, workspace: String, sessions: any SessionStoring, catalog: ModelCatalog, mcp: MCPServers, builtinTools: [any AgentTool],
+        bus: EventBus, clock: GatewayClock, logger: Logger, drainMs: Int = 10_000
+    ) {
+        self.config = config
+        self.workspace = workspace
+        self.sessions = sessions
+        self.catalog = catalog
+        self.mcp = mcp
+        self.builtinTools = builtinTools
+        self.bus = bus
+        self.clock = clock
+        self.logger = logger
+        self.drainMs = drainMs
+        semaphore = AsyncSemaphore(permits: config.maxConcurrentRuns)
+        (submissions, submit) = AsyncStream.makeStream(of: (RunHandle, RunHandle?).self)
+    }
+
+    /// Refuses early when the session's lane is full or the gateway is stopping.
+    func checkCapacity(sessionKey: String) throws {
+        try state.withLock { state in
+            guard state.accepting else { throw GatewayError.unavailable("the gateway is shutting down; retry after it restarts", retryAfterMs: 1000) }
+            let queued = state.lanes[sessionKey]?.count ?? 0
+            guard queued < config.maxQueuedRunsPerSession else {
+                throw GatewayError.unavailable(
+                    "session \(sessionKey) already has \(queued) runs queued (agents.defaults.maxQueuedRunsPerSession = \(config.maxQueuedRunsPerSession))",
+                    retryAfterMs: 1000
+                )
+            }
+        }
+    }
+
+    /// Queues a run behind the session's earlier runs.
+    func start(_ request: RunRequest) throws -> RunHandle {
+        try checkCapacity(sessionKey: request.sessionKey)
+        let handle = RunHandle(request: request, acceptedAtMs: clock.nowMs())
+        let previous = state.withLock { state -> RunHandle? in
+            let previous = state.lanes[request.sessionKey]?.last
+            state.lanes[request.sessionKey, default: []].append(handle)
+            state.active[request.runId] = handle
+            return previous
+        }
+        submit.yield((handle, previous))
+        return handle
+    }
+
+    /// An active run, or a recently finished one.
+    func run(_ runId: String) -> RunHandle? {
+        state.withLock { $0.active[runId] ?? $0.recent[runId] }
+    }
+
+    func activeRuns(sessionKey: String) -> [RunHandle] {
+        state.withLock { $0.lanes[sessionKey] ?? [] }
+    }
+
+    var activeCount: Int { state.withLock { $0.active.count } }
+
+    /// Aborts `runId` (or every run of the session); returns the run ids aborted.
+    func abort(sessionKey: String, runId: String?, reason: String) -> [String] {
+        let targets = state.withLock { state in (state.lanes[sessionKey] ?? []).filter { runId == nil || $0.runId == runId } }
+        for handle in targets { handle.abort(reason: reason) }
+        return targets.map(\.runId)
+    }
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                try? await gracefulShutdown()
+                self.stopAccepting()
+            }
+            for await (handle, previous) in submissions {
+                group.addTask { await self.execute(handle, after: previous) }
+            }
+            await drain()
+            group.cancelAll()
+        }
+    }
+
+    private func stopAccepting() {
+        state.withLock { $0.accepting = false }
+        submit.finish()
+    }
+
+    /// Lets running runs finish for up to `drainMs`, then aborts the rest.
+    private func drain() async {
+        let handles = state.withLock { Array($0.active.values) }
+        guard !handles.isEmpty else { return }
+        logger.notice("waiting for agent runs before stopping", metadata: ["sb.runs": "\(handles.count)", "sb.drain.ms": "\(drainMs)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for handle in handles { await handle.finished.wait() }
+            }
+            group.addTask { try? await Task.sleep(for: .milliseconds(self.drainMs)) }
+            await group.next()
+            group.cancelAll()
+        }
+        for handle in state.withLock({ Array($0.active.values) }) { handle.abort(reason: "shutdown") }
+        for handle in handles { await handle.finished.wait() }
+    }
+
+    private func execute(_ handle: RunHandle, after previous: RunHandle?) async {
+        let result: RunResult
+        if let previous, !(await Self.first(previous.finished, before: handle.abortSignal)) {
+            result = abortedBeforeStart(handle)
+        } else if !(await acquireSlot(for: handle)) {
+            result = abortedBeforeStart(handle)
+        } else {
+            defer { semaphore.release() }
+            result = await perform(handle)
+        }
+        state.withLock { state in
+            state.active[handle.runId] = nil
+            state.lanes[handle.sessionKey]?.removeAll { $0 === handle }
+            if state.lanes[handle.sessionKey]?.isEmpty == true { state.lanes[handle.sessionKey] = nil }
+            if state.recent[handle.runId] == nil { state.recentOrder.append(handle.runId) }
+            state.recent[handle.runId] = handle
+            while state.recentOrder.count > Self.recentLimit { state.recent[state.recentOrder.removeFirst()] = nil }
+        }
+        handle.finish(result)
+    }
+
+    private func acquireSlot(for handle: RunHandle) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.semaphore.acquire() }
+            group.addTask {
+                await handle.abortSignal.wait()
+                return false
+            }
+            let acquired = await group.next() ?? false
+            group.cancelAll()
+            // The semaphore may have granted a permit just as the abort won.
+            let late = await group.next() ?? false
+            if late && !acquired { return true }
+            return acquired
+        }
+    }
+
+    private func abortedBeforeStart(_ handle: RunHandle) -> RunResult {
+        let reason = handle.abortReason ?? "rpc"
+        let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock)
+        let result = RunResult(status: .aborted, text: "", stopReason: reason, usage: TokenUsage(), toolCalls: 0, startedAtMs: nil, endedAtMs: clock.nowMs())
+        events.finish(result)
+        return result
+    }
+
+    /// True when `signal` was raised before `other`.
+    static func first(_ signal: OneShotSignal, before other: OneShotSignal) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await signal.wait()
+                return true
+            }
+            group.addTask {
+                await other.wait()
+                return false
+            }
+            let winner = await group.next() ?? false
+            group.cancelAll()
+            return winner && !other.isRaised
+        }
+    }
+}

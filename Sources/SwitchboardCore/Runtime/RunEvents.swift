@@ -1,0 +1,160 @@
+import Synchronization
+import SwitchboardAgent
+import SwitchboardProtocol
+
+/// Turns one run's steps into `agent` and `chat` events (§6.3, §6.4): one per-run `seq` for
+/// both streams, assistant text throttled to one event per `throttleMs`, tool steps only to
+/// connections with the `tool-events` cap that started or joined the session.
+final class RunEvents: Sendable {
+    let runId: String
+    let sessionKey: String
+    let agentId: String
+    let originConnectionId: String?
+    let includeToolResults: Bool
+    let throttleMs: Int
+    let bus: EventBus
+    let clock: GatewayClock
+
+    private struct State {
+        var seq = 0
+        var text = ""
+        /// Text already sent in deltas; the rest is pending.
+        var sentCount = 0
+        var lastDeltaAtMs = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(request: RunRequest, agentId: String, includeToolResults: Bool, throttleMs: Int, bus: EventBus, clock: GatewayClock) {
+        runId = request.runId
+        sessionKey = request.sessionKey
+        self.agentId = agentId
+        originConnectionId = request.connectionId
+        self.includeToolResults = includeToolResults
+        self.throttleMs = throttleMs
+        self.bus = bus
+        self.clock = clock
+    }
+
+    private func nextSeq() -> Int { state.withLock { state in state.seq += 1; return state.seq } }
+
+    var text: String { state.withLock { $0.text } }
+
+    func lifecycle(_ phase: String, extra: [String: JSONValue] = [:]) {
+        var data = extra
+        data["phase"] = .string(phase)
+        agent(stream: "lifecycle", data: .object(data))
+    }
+
+    private func agent(stream: String, data: JSONValue) {
+        let payload = AgentEvent.Payload(runId: runId, seq: nextSeq(), stream: stream, ts: clock.nowMs(), data: data, sessionKey: sessionKey)
+        guard let event = try? EncodedEvent(AgentEvent.self, payload: payload) else { return }
+        bus.broadcastEncoded(event)
+    }
+
+    /// Appends streamed text; sends it now if the throttle allows, else leaves it for ``flush``.
+    func append(_ delta: String) {
+        let due = state.withLock { state -> Bool in
+            state.text += delta
+            return clock.nowMs() - state.lastDeltaAtMs >= throttleMs
+        }
+        if due { flush() }
+    }
+
+    /// Sends any text not yet sent (an `assistant` agent event and a `chat` delta).
+    func flush() {
+        let pending = state.withLock { state -> (full: String, delta: String, seqAgent: Int, seqChat: Int)? in
+            guard state.text.count > state.sentCount else { return nil }
+            let delta = String(state.text.dropFirst(state.sentCount))
+            state.sentCount = state.text.count
+            state.lastDeltaAtMs = clock.nowMs()
+            state.seq += 2
+            return (state.text, delta, state.seq - 1, state.seq)
+        }
+        guard let pending else { return }
+        let now = clock.nowMs()
+        let assistant = AgentEvent.Payload(
+            runId: runId, seq: pending.seqAgent, stream: "assistant", ts: now, data: ["text": .string(pending.full), "delta": .string(pending.delta)],
+            sessionKey: sessionKey
+        )
+        if let event = try? EncodedEvent(AgentEvent.self, payload: assistant) { bus.broadcastEncoded(event) }
+
+        var v3 = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: pending.seqChat, state: "delta")
+        v3.message = .text(pending.full, role: "assistant", timestamp: now)
+        var v4Full = v3
+        v4Full.deltaText = pending.full
+        v4Full.replace = true
+        v4Full.agentId = agentId
+        var v4Append = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: pending.seqChat, state: "delta")
+        v4Append.deltaText = pending.delta
+        v4Append.agentId = agentId
+        guard let e3 = try? EncodedEvent(ChatEvent.self, payload: v3, dropIfSlow: true),
+            let e4Full = try? EncodedEvent(ChatEvent.self, payload: v4Full, dropIfSlow: true),
+            let e4Append = try? EncodedEvent(ChatEvent.self, payload: v4Append, dropIfSlow: true)
+        else { return }
+        bus.broadcastChatDelta(runId: runId, v3: e3, v4Full: e4Full, v4Append: e4Append)
+    }
+
+    func toolStarted(_ call: ToolCall) {
+        flush()
+        tool(["phase": "start", "name": .string(call.name), "toolCallId": .string(call.id), "args": call.arguments ?? .null])
+    }
+
+    func toolFinished(_ call: ToolCall, output: ToolOutput, durationMs: Int) {
+        var data: [String: JSONValue] = [
+            "phase": "result", "name": .string(call.name), "toolCallId": .string(call.id), "isError": .bool(output.isError),
+            "durationMs": .int(durationMs),
+        ]
+        if includeToolResults || output.isError { data["result"] = .string(output.text) }
+        tool(data)
+    }
+
+    private func tool(_ data: [String: JSONValue]) {
+        let payload = AgentEvent.Payload(runId: runId, seq: nextSeq(), stream: "tool", ts: clock.nowMs(), data: .object(data), sessionKey: sessionKey)
+        guard let event = try? EncodedEvent(AgentEvent.self, payload: payload) else { return }
+        let origin = originConnectionId
+        let sessionKey = sessionKey
+        bus.sendTargeted(event) { connection in
+            guard connection.principal?.caps.contains("tool-events") == true else { return false }
+            return connection.id == origin || connection.hasJoined(session: sessionKey)
+        }
+    }
+
+    /// The terminal `chat` event and lifecycle event for `result`.
+    func finish(_ result: RunResult) {
+        flush()
+        let now = clock.nowMs()
+        let seq = nextSeq()
+        var payload = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: seq, state: "final")
+        payload.agentId = agentId
+        let text = result.text
+        let message: ChatMessage? = text.isEmpty ? nil : .text(text, role: "assistant", timestamp: now)
+        let usage = ChatUsage(input: result.usage.input, output: result.usage.output)
+        switch result.status {
+        case .ok:
+            payload.message = message
+            payload.usage = usage
+            payload.stopReason = result.stopReason
+        case .aborted:
+            payload.state = "aborted"
+            payload.message = message
+            payload.stopReason = result.stopReason
+        case .error:
+            payload.state = "error"
+            payload.errorMessage = result.errorMessage
+            payload.errorKind = result.errorKind
+            payload.message = message
+        }
+        if let event = try? EncodedEvent(ChatEvent.self, payload: payload, dropIfSlow: false) {
+            bus.broadcastChatEnd(runId: runId, event)
+        }
+        switch result.status {
+        case .ok:
+            lifecycle("end", extra: ["stopReason": .string(result.stopReason ?? "stop"), "usage": ["input": .int(usage.input), "output": .int(usage.output)]])
+        case .aborted:
+            lifecycle("end", extra: ["aborted": true, "stopReason": .string(result.stopReason ?? "rpc")])
+        case .error:
+            lifecycle("error", extra: ["error": .string(result.errorMessage ?? "run failed")])
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Synchronization
+import SwitchboardAgent
+import SwitchboardProtocol
+
+/// What a caller asks for when it starts a run.
+struct RunRequest: Sendable {
+    enum Origin: Sendable {
+        /// `chat.send`: completion is reported only through `chat` events.
+        case chat
+        /// `agent`: a second `res` carries the result.
+        case agent
+    }
+
+    var runId: String
+    var sessionKey: String
+    var agentId: String
+    var message: String
+    var origin: Origin
+    /// The connection that started it (tool events go there).
+    var connectionId: String?
+    var timeoutMs: Int
+    var model: String?
+    var extraSystemPrompt: String?
+}
+
+/// How a run ended.
+struct RunResult: Sendable, Hashable {
+    enum Status: String, Sendable {
+        case ok, error, aborted
+    }
+
+    var status: Status
+    var text: String
+    var stopReason: String?
+    var errorMessage: String?
+    var errorKind: String?
+    var usage: TokenUsage
+    var toolCalls: Int
+    var startedAtMs: Int?
+    var endedAtMs: Int
+}
+
+/// One submitted run: queued in its session's lane, then running, then finished.
+final class RunHandle: Sendable {
+    let request: RunRequest
+    let acceptedAtMs: Int
+    /// Raised when the run finished (any outcome), after its events and transcript are written.
+    let finished = OneShotSignal()
+    /// Raised to stop the run early; `abortReason` says why.
+    let abortSignal = OneShotSignal()
+
+    private struct State {
+        var abortReason: String?
+        var result: RunResult?
+        var startedAtMs: Int?
+    }
+
+    private let state = Mutex(State())
+
+    init(request: RunRequest, acceptedAtMs: Int) {
+        self.request = request
+        self.acceptedAtMs = acceptedAtMs
+    }
+
+    var runId: String { request.runId }
+    var sessionKey: String { request.sessionKey }
+
+    /// Asks the run to stop with `reason` (`rpc`, `stop`, `timeout`, `shutdown`); the first reason wins.
+    func abort(reason: String) {
+        let first = state.withLock { state -> Bool in
+            guard state.abortReason == nil, state.result == nil else { return false }
+            state.abortReason = reason
+            return true
+        }
+        if first { abortSignal.raise() }
+    }
+
+    var abortReason: String? { state.withLock { $0.abortReason } }
+    var result: RunResult? { state.withLock { $0.result } }
+    var startedAtMs: Int? { state.withLock { $0.startedAtMs } }
+
+    func markStarted(atMs: Int) {
+        state.withLock { $0.startedAtMs = atMs }
+    }
+
+    func finish(_ result: RunResult) {
+        state.withLock { $0.result = result }
+        finished.raise()
+    }
+
+    /// Waits for the outcome; nil when the calling task was cancelled first.
+    func waitForResult() async -> RunResult? {
+        await finished.wait()
+        return result
+    }
+}
