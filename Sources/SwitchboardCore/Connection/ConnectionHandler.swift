@@ -184,8 +184,9 @@ struct ConnectionHandler: Sendable {
                 connection.send(response)
             }
         case "cancel":
-            // v4: the client gave up on a request. Methods of this gateway finish promptly; long-running
-            // ones (agent runs) are cancelled through their own abort paths.
+            // v4: the client gave up on a request. Waiting requests (`agent`, `agent.wait`) stop
+            // waiting; the run itself goes on (abort it with chat.abort). Others finish promptly anyway.
+            if let id = header.id { connection.cancelRequest(id: id) }
             return
         default:
             let got = header.type.map { "\"\($0)\"" } ?? "none"

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Synchronization
+import SwitchboardAgent
 import SwitchboardProtocol
 
 /// The shared face of one WebSocket connection: the event bus and handlers reach the socket
@@ -29,6 +30,27 @@ final class GatewayConnection: Sendable {
 
     private let session = Mutex(Session())
     private let inFlight = Mutex(0)
+    /// Long-waiting requests that a v4 `cancel` frame can stop, by request id.
+    private let cancellable = Mutex<[String: OneShotSignal]>([:])
+
+    /// Makes request `id` cancellable; the signal is raised when a `cancel` frame names it.
+    func registerCancellation(requestId id: String) -> OneShotSignal {
+        let signal = OneShotSignal()
+        cancellable.withLock { $0[id] = signal }
+        return signal
+    }
+
+    func unregisterCancellation(requestId id: String) {
+        cancellable.withLock { _ = $0.removeValue(forKey: id) }
+    }
+
+    /// Handles a v4 `cancel` frame; false when no such request is waiting.
+    @discardableResult
+    func cancelRequest(id: String) -> Bool {
+        guard let signal = cancellable.withLock({ $0.removeValue(forKey: id) }) else { return false }
+        signal.raise()
+        return true
+    }
 
     /// Reserves a slot for a request; false when `limit` requests are already running.
     func beginRequest(limit: Int) -> Bool {

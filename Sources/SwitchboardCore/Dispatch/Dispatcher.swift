@@ -28,13 +28,19 @@ struct Dispatcher: Sendable {
         requestLogger[metadataKey: "sb.req.id"] = "\(requestId)"
         requestLogger[metadataKey: "sb.method"] = "\(method)"
         let context = RequestContext(
-            connectionId: connection.id, requestId: requestId, principal: principal, protocolVersion: protocolVersion, logger: requestLogger
+            connectionId: connection.id, requestId: requestId, principal: principal, protocolVersion: protocolVersion, logger: requestLogger,
+            connection: connection
         )
         let started = ContinuousClock.now
         do {
             let response = try await entry.invoke(frame, context)
             requestLogger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
             return response
+        } catch let failure as GatewayFailure {
+            requestLogger.debug("request failed", metadata: ["sb.error.code": "\(failure.error.code.rawValue)"])
+            var buffer = ByteBuffer()
+            buffer.writeBytes((try? GatewayJSON.encoder.encode(AnyResponseFrame.failure(id: requestId, failure.error, payload: failure.payload))) ?? Data())
+            return buffer
         } catch let error as GatewayError {
             requestLogger.debug("request failed", metadata: ["sb.error.code": "\(error.code.rawValue)"])
             return Self.errorFrame(id: requestId, error)
@@ -60,6 +66,12 @@ struct Dispatcher: Sendable {
         buffer.writeBytes((try? GatewayJSON.encoder.encode(ResponseFrame<T>.success(id: id, payload))) ?? Data())
         return buffer
     }
+}
+
+/// A failed response that still carries a payload (`agent`'s second `res` on error, §2.2).
+struct GatewayFailure: Error {
+    var error: GatewayError
+    var payload: JSONValue
 }
 
 extension Duration {

@@ -8,4 +8,6 @@ public struct RequestContext: Sendable {
     public var principal: Principal
     public var protocolVersion: Int
     public var logger: Logger
+    /// The socket this request came on (interim responses, session joins, v4 cancel).
+    let connection: GatewayConnection?
 }

@@ -53,6 +53,7 @@ final class RunHandle: Sendable {
         var abortReason: String?
         var result: RunResult?
         var startedAtMs: Int?
+        var callbacks: [@Sendable (RunResult) -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -84,8 +85,24 @@ final class RunHandle: Sendable {
     }
 
     func finish(_ result: RunResult) {
-        state.withLock { $0.result = result }
+        let callbacks = state.withLock { state -> [@Sendable (RunResult) -> Void] in
+            state.result = result
+            defer { state.callbacks.removeAll() }
+            return state.callbacks
+        }
+        for callback in callbacks { callback(result) }
         finished.raise()
+    }
+
+    /// Calls `callback` with the outcome (at once if the run already ended). Keep it short:
+    /// it runs on the run's task.
+    func onFinish(_ callback: @escaping @Sendable (RunResult) -> Void) {
+        let done = state.withLock { state -> RunResult? in
+            if let result = state.result { return result }
+            state.callbacks.append(callback)
+            return nil
+        }
+        if let done { callback(done) }
     }
 
     /// Waits for the outcome; nil when the calling task was cancelled first.

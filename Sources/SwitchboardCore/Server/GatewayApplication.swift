@@ -32,12 +32,16 @@ public struct GatewayApplication: Service {
         self.logSink = logSink
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
-            loaded: loaded, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database)
+            loaded: loaded, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
+            sessions: SQLiteSessionStore(database: database)
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)
             LogMethods(parts: parts, logFile: logFile).register(into: &registry)
             ConfigMethods(parts: parts).register(into: &registry)
+            AgentMethods(parts: parts).register(into: &registry)
+            ChatMethods(parts: parts).register(into: &registry)
+            SessionMethods(parts: parts).register(into: &registry)
             return registry
         }
     }
@@ -54,6 +58,7 @@ public struct GatewayApplication: Service {
     public func waitUntilListening() async -> Int? { await runtime.boundPort.wait() }
 
     public func run() async throws {
+        await runtime.agent.recoverInterruptedRuns(logger: runtime.logger)
         let config = runtime.configuration
         let handler = ConnectionHandler(runtime: runtime)
         let runtime = runtime
@@ -91,6 +96,9 @@ public struct GatewayApplication: Service {
                     runtime.health,
                     runtime.presenceNotifier,
                     TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
+                    runtime.agent.httpClients,
+                    runtime.agent.mcp,
+                    runtime.agent.runs,
                     http,
                     ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),
                 ],

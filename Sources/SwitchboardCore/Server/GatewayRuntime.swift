@@ -21,9 +21,10 @@ final class GatewayRuntime: Sendable {
     let authenticator: ConnectAuthenticator
     let registry: MethodRegistry
     let boundPort: PortBox
+    let agent: AgentRuntime
 
     init(
-        loaded: LoadedConfiguration, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring,
+        loaded: LoadedConfiguration, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
         registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
@@ -42,6 +43,7 @@ final class GatewayRuntime: Sendable {
         self.readiness = GatewayReadiness()
         self.connections = ConnectionRegistry()
         self.boundPort = PortBox()
+        self.agent = AgentRuntime(loaded: loaded, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger)
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
@@ -51,7 +53,8 @@ final class GatewayRuntime: Sendable {
         self.registry = build(
             GatewayRuntimeParts(
                 loaded: loaded, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
-                health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort
+                health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
+                agent: agent
             )
         )
     }
@@ -79,4 +82,6 @@ struct GatewayRuntimeParts: Sendable {
     let presenceNotifier: PresenceNotifier
     let connections: ConnectionRegistry
     let boundPort: PortBox
+    let idempotency: IdempotencyCache
+    let agent: AgentRuntime
 }

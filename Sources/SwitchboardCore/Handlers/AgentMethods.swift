@@ -1,0 +1,143 @@
+import SwitchboardPluginAPI
+import Foundation
+import SwitchboardAgent
+import SwitchboardProtocol
+
+/// `agent`, `agent.wait`, `agent.identity.get` and `models.list` (§5.2, §8).
+struct AgentMethods {
+    let parts: GatewayRuntimeParts
+
+    func register(into registry: inout MethodRegistry) {
+        let parts = parts
+        let agent = parts.agent
+        registry.register(AgentRun.self) { params, context in
+            try await Self.runAgent(params, context: context, parts: parts)
+        }
+        registry.register(AgentWait.self) { params, context in
+            let timeoutMs = max(0, params.timeoutMs ?? AgentWait.Params.defaultTimeoutMs)
+            guard let handle = agent.runs.run(params.runId) else {
+                // Unknown run: it may not have been submitted yet; OpenClaw waits, then times out.
+                try await RunWaiting.sleep(ms: min(timeoutMs, 1000), context: context)
+                if let handle = agent.runs.run(params.runId), let result = handle.result { return Self.waitResult(params.runId, result) }
+                return AgentWait.Result(runId: params.runId, status: "timeout")
+            }
+            context.connection?.join(session: handle.sessionKey)
+            guard let result = await RunWaiting.result(of: handle, timeoutMs: timeoutMs, context: context) else {
+                return AgentWait.Result(runId: params.runId, status: "timeout")
+            }
+            return Self.waitResult(params.runId, result)
+        }
+        registry.register(AgentIdentityGet.self) { params, _ in
+            let id: String
+            if let agentId = params.agentId {
+                id = agentId
+            } else if let key = params.sessionKey {
+                id = AgentIdentity.agentId(forSessionKey: key)
+            } else {
+                id = AgentConfiguration.defaultAgentId
+            }
+            guard let definition = agent.config.agent(id) else {
+                throw GatewayError.invalidRequest("unknown agent id \"\(id)\"; configured: \(Self.agentIds(agent.config))")
+            }
+            return AgentIdentityGet.Result(agentId: definition.id, name: definition.name ?? "Switchboard", avatar: definition.avatar, emoji: definition.emoji)
+        }
+        registry.register(ModelsList.self) { _, _ in
+            let catalog = agent.catalog
+            var models: [ModelsList.Model] = []
+            for provider in catalog.providers {
+                for model in provider.models {
+                    let id = "\(provider.id)/\(model.id)"
+                    models.append(
+                        ModelsList.Model(
+                            id: id, name: model.name ?? model.id, provider: provider.id, contextWindow: model.contextWindow,
+                            reasoning: model.reasoning, isDefault: id == catalog.defaultModel ? true : nil
+                        )
+                    )
+                }
+            }
+            return ModelsList.Result(models: models)
+        }
+    }
+
+    static func agentIds(_ config: AgentConfiguration) -> String {
+        Set([AgentConfiguration.defaultAgentId] + config.agents.map(\.id)).sorted().joined(separator: ", ")
+    }
+
+    static func waitResult(_ runId: String, _ result: RunResult) -> AgentWait.Result {
+        AgentWait.Result(
+            runId: runId, status: result.status == .ok ? "ok" : "error", startedAt: result.startedAtMs, endedAt: result.endedAtMs,
+            error: result.status == .ok ? nil : (result.errorMessage ?? "aborted (\(result.stopReason ?? "rpc"))")
+        )
+    }
+
+    /// Resolves agent and session, dedupes, acks, waits and answers with the second `res`.
+    static func runAgent(_ params: AgentRun.Params, context: RequestContext, parts: GatewayRuntimeParts) async throws -> AgentRun.Result {
+        let agent = parts.agent
+        let key = params.idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { throw GatewayError.invalidRequest("invalid params: idempotencyKey must be a non-empty string") }
+        let target = try RunTarget.resolve(agentId: params.agentId, sessionKey: params.sessionKey, config: agent.config)
+        context.connection?.join(session: target.sessionKey)
+        let runId = key
+        let cacheKey = "agent:\(key)"
+        let ack = AgentRun.Result(runId: runId, status: "accepted", acceptedAt: parts.clock.nowMs())
+        switch parts.idempotency.claim(cacheKey, ack: try JSONValue(encoding: ack)) {
+        case .existing(.inFlight(let cachedAck)):
+            if let cachedAck { sendInterim(cachedAck, context: context) }
+            guard let handle = agent.runs.run(runId) else { return ack }
+            return try await finalAnswer(handle: handle, context: context, parts: parts, cacheKey: cacheKey)
+        case .existing(.completed(let ok, let payload, let error)):
+            let result = try (payload ?? .null).decode(AgentRun.Result.self)
+            if ok { return result }
+            throw GatewayFailure(error: error ?? .unavailable("run failed"), payload: payload ?? .null)
+        case .claimed:
+            break
+        }
+        let handle: RunHandle
+        do {
+            let timeoutMs = params.timeout.map { $0 > 0 ? $0 * 1000 : agent.config.timeoutSeconds * 1000 } ?? agent.config.timeoutSeconds * 1000
+            handle = try await RunStarter.start(
+                RunRequest(
+                    runId: runId, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message, origin: .agent,
+                    connectionId: context.connectionId, timeoutMs: timeoutMs, model: params.model, extraSystemPrompt: params.extraSystemPrompt
+                ),
+                parts: parts
+            )
+        } catch {
+            parts.idempotency.release(cacheKey)
+            throw error
+        }
+        sendInterim(try JSONValue(encoding: AgentRun.Result(runId: runId, status: "accepted", acceptedAt: handle.acceptedAtMs)), context: context)
+        return try await finalAnswer(handle: handle, context: context, parts: parts, cacheKey: cacheKey)
+    }
+
+    private static func finalAnswer(handle: RunHandle, context: RequestContext, parts: GatewayRuntimeParts, cacheKey: String) async throws -> AgentRun.Result {
+        guard let result = await RunWaiting.result(of: handle, timeoutMs: nil, context: context) else {
+            throw GatewayError.unavailable("request cancelled; the run goes on (runId \(handle.runId)); use agent.wait or chat.abort")
+        }
+        let final: AgentRun.Result
+        switch result.status {
+        case .ok:
+            final = AgentRun.Result(
+                runId: handle.runId, status: "ok", summary: "completed",
+                result: AgentRun.RunResult(
+                    text: result.text, sessionKey: handle.sessionKey, stopReason: result.stopReason,
+                    usage: ChatUsage(input: result.usage.input, output: result.usage.output), toolCalls: result.toolCalls
+                )
+            )
+            parts.idempotency.complete(cacheKey, ok: true, payload: try JSONValue(encoding: final), error: nil)
+            return final
+        case .error, .aborted:
+            let summary = result.errorMessage ?? "aborted (\(result.stopReason ?? "rpc"))"
+            final = AgentRun.Result(runId: handle.runId, status: "error", summary: summary)
+            let payload = try JSONValue(encoding: final)
+            let error = GatewayError(code: .unavailable, message: summary)
+            parts.idempotency.complete(cacheKey, ok: false, payload: payload, error: error)
+            throw GatewayFailure(error: error, payload: payload)
+        }
+    }
+
+    /// The first of two `res` frames for one request id (§8).
+    static func sendInterim(_ payload: JSONValue, context: RequestContext) {
+        context.connection?.send(Dispatcher.successFrame(id: context.requestId, payload))
+    }
+}

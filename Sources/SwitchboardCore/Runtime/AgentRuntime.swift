@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardAgent
+import SwitchboardPluginAPI
+
+/// The agent side of one gateway: model catalog, tools, MCP servers, sessions and the run
+/// service, built from configuration. Core alone knows these concrete types.
+struct AgentRuntime: Sendable {
+    let config: AgentConfiguration
+    let sessions: any SessionStoring
+    let catalog: ModelCatalog
+    let mcp: MCPServers
+    let runs: AgentRunService
+    let httpClients: HTTPClientsService
+    let workspace: String
+
+    init(loaded: LoadedConfiguration, version: String, sessions: any SessionStoring, bus: EventBus, clock: GatewayClock, logger: Logger) {
+        let config = loaded.configuration.agent
+        self.config = config
+        self.sessions = sessions
+        let workspace = config.workspace ?? (loaded.paths.stateDir as NSString).appendingPathComponent("workspace")
+        self.workspace = workspace
+        let providerClient = ProviderHTTP.makeClient(timeouts: config.timeouts)
+        let fetchClient = FetchURLTool.makeClient()
+        httpClients = HTTPClientsService(clients: [providerClient, fetchClient], logger: logger)
+        let http = ProviderHTTP(client: providerClient, retry: config.retry, timeouts: config.timeouts, logger: logger)
+        let providers = ProviderSettings.merging(configured: config.providers, environment: ProcessInfo.processInfo.environment)
+        catalog = ModelCatalog(providers: providers, defaultModel: config.defaultModel, http: http)
+        mcp = MCPServers(settings: config.mcpServers, clientVersion: version, logger: logger)
+        var tools: [any AgentTool] = []
+        if config.currentTimeTool { tools.append(CurrentTimeTool()) }
+        if config.fetchTool { tools.append(FetchURLTool(client: fetchClient, limits: config.fetchLimits)) }
+        if config.fileTools {
+            tools += [ReadFileTool(maxBytes: config.fileMaxReadBytes), WriteFileTool(maxBytes: config.fileMaxWriteBytes), ListFilesTool()] as [any AgentTool]
+        }
+        runs = AgentRunService(
+            config: config, workspace: workspace, sessions: sessions, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus, clock: clock, logger: logger
+        )
+    }
+
+    /// Marks transcript entries a crash left `streaming` as interrupted; run once at start.
+    func recoverInterruptedRuns(logger: Logger) async {
+        do {
+            let count = try await sessions.markStreamingInterrupted()
+            if count > 0 { logger.notice("marked answers cut short by the last stop as interrupted", metadata: ["sb.entries": "\(count)"]) }
+        } catch {
+            logger.error("could not check for interrupted answers", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+}
+
+/// Shuts the HTTP clients down once everything that uses them has stopped.
+struct HTTPClientsService: Service {
+    let clients: [HTTPClient]
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for client in clients {
+            do { try await client.shutdown() } catch { logger.debug("HTTP client shutdown", metadata: ["error.type": "\(type(of: error))"]) }
+        }
+    }
+}
