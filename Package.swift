@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "SwitchboardProtocol", swiftSettings: swiftSettings),
@@ -100,7 +101,9 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardClient",
+                "SwitchboardAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,6 +126,16 @@ let package = Package(
         .testTarget(
             name: "SwitchboardProtocolTests",
             dependencies: ["SwitchboardProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardAgentTests",
+            dependencies: [
+                "SwitchboardAgent",
+                "SwitchboardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ public import SwitchboardProtocol
 /// The test waited for something that did not happen in time.
 public struct TestTimeout: Error, CustomStringConvertible {
     public var what: String
+    public init(what: String) { self.what = what }
     public var description: String { "timed out waiting for \(what)" }
 }
 

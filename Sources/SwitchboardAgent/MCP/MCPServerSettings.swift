@@ -37,4 +37,6 @@ public struct MCPServerStatus: Sendable, Hashable {
     public var tools: [String]
     public var restarts: Int
     public var lastError: String?
+    /// The child's process id while it runs.
+    public var pid: Int32?
 }

@@ -28,6 +28,34 @@ public final class MCPServerSupervisor: Sendable {
         var status: MCPServerStatus
         var tools: [MCP.Tool] = []
         var started = OneShotSignal()
+        /// Raised (and replaced) on every status change.
+        var changed = OneShotSignal()
+    }
+
+    /// Applies `change` to the state and wakes status waiters.
+    private func update(_ change: (inout State) -> Void) {
+        let signal = state.withLock { state -> OneShotSignal in
+            change(&state)
+            defer { state.changed = OneShotSignal() }
+            return state.changed
+        }
+        signal.raise()
+    }
+
+    /// Waits until `predicate` holds for the status, or `timeout` passes; returns whether it held.
+    public func waitForStatus(timeout: Duration, _ predicate: @escaping @Sendable (MCPServerStatus) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let (status, signal) = state.withLock { ($0.status, $0.changed) }
+            if predicate(status) { return true }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await signal.wait() }
+                group.addTask { try? await Task.sleep(until: deadline) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        return predicate(status)
     }
 
     private let state: Mutex<State>
@@ -64,11 +92,12 @@ public final class MCPServerSupervisor: Sendable {
         while !Task.isCancelled {
             let startedAt = ContinuousClock.now
             let reason = await runOnce()
-            let wasStarted = state.withLock { state -> OneShotSignal in
+            let wasStarted = state.withLock { $0.started }
+            update { state in
                 state.live = nil
                 state.status.state = Task.isCancelled ? .stopped : .restarting
                 state.status.lastError = reason
-                return state.started
+                state.status.pid = nil
             }
             wasStarted.raise()
             if Task.isCancelled { return }
@@ -76,7 +105,7 @@ public final class MCPServerSupervisor: Sendable {
             logger.warning("MCP server exited; restarting", metadata: ["sb.reason": "\(reason)", "sb.retry.ms": "\(backoffMs)"])
             try? await Task.sleep(for: .milliseconds(backoffMs))
             backoffMs = min(backoffMs * 2, Self.maxBackoffMs)
-            state.withLock { $0.status.restarts += 1 }
+            update { $0.status.restarts += 1 }
         }
     }
 
@@ -148,13 +177,14 @@ public final class MCPServerSupervisor: Sendable {
                         } while cursor != nil && all.count < 1000
                         return all
                     }
-                    let started = self.state.withLock { state -> OneShotSignal in
+                    let started = self.state.withLock { $0.started }
+                    self.update { state in
                         state.live = Live(client: client, exited: exited)
                         state.tools = tools
                         state.status.state = .running
                         state.status.tools = tools.map(\.name)
                         state.status.lastError = nil
-                        return state.started
+                        state.status.pid = execution.processIdentifier.value
                     }
                     started.raise()
                     self.logger.info("MCP server ready", metadata: ["sb.tools": "\(tools.count)"])

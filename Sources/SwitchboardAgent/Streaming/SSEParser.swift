@@ -4,6 +4,11 @@ public struct SSEEvent: Sendable, Hashable {
     public var event: String
     /// The `data:` lines joined with "\n".
     public var data: String
+
+    public init(event: String, data: String) {
+        self.event = event
+        self.data = data
+    }
 }
 
 /// An incremental parser for `text/event-stream` (WHATWG HTML §9.2): feed it bytes as they

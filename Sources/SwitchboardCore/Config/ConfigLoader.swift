@@ -27,6 +27,11 @@ public struct LoadedConfiguration: Sendable {
     public var configuration: GatewayConfiguration
     public var paths: GatewayPaths
     public var file: ConfigFileSnapshot
+    /// The standard provider variables (`OPENAI_API_KEY`, …) seen at load time.
+    public var providerEnvironment: [String: String] = [:]
+
+    /// Variables read for model providers; their values are never logged.
+    public static let providerVariables = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OLLAMA_HOST"]
 
     public var logFile: String { configuration.logging.file ?? paths.defaultLogFile }
 }
@@ -62,7 +67,9 @@ public enum ConfigLoader {
         }
         problems += configuration.crossFieldProblems()
         if !problems.isEmpty { throw ConfigError(source: "environment and flags", problems: problems) }
-        return LoadedConfiguration(configuration: configuration, paths: paths, file: file)
+        var loaded = LoadedConfiguration(configuration: configuration, paths: paths, file: file)
+        loaded.providerEnvironment = environment.filter { LoadedConfiguration.providerVariables.contains($0.key) }
+        return loaded
     }
 
     /// Reads and parses the file; a missing file is not an error.

@@ -26,7 +26,7 @@ struct AgentRuntime: Sendable {
         let fetchClient = FetchURLTool.makeClient()
         httpClients = HTTPClientsService(clients: [providerClient, fetchClient], logger: logger)
         let http = ProviderHTTP(client: providerClient, retry: config.retry, timeouts: config.timeouts, logger: logger)
-        let providers = ProviderSettings.merging(configured: config.providers, environment: ProcessInfo.processInfo.environment)
+        let providers = ProviderSettings.merging(configured: config.providers, environment: loaded.providerEnvironment)
         catalog = ModelCatalog(providers: providers, defaultModel: config.defaultModel, http: http)
         mcp = MCPServers(settings: config.mcpServers, clientVersion: version, logger: logger)
         var tools: [any AgentTool] = []

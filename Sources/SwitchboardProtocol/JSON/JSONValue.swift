@@ -12,6 +12,12 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// The value at `key` when this is an object.
+    /// The element at `index` of an array (nil when out of range or not an array).
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let array) = self, array.indices.contains(index) else { return nil }
+        return array[index]
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil

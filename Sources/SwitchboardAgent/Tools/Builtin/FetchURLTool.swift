@@ -121,6 +121,9 @@ public struct FetchURLTool: AgentTool {
         }
     }
 
+    /// Exposed for tests of the address rules.
+    public static func isPrivateForTesting(_ address: String) -> Bool { isPrivate(address) }
+
     /// Loopback, private (RFC 1918 / ULA), link-local, CGNAT and unspecified addresses.
     static func isPrivate(_ address: String) -> Bool {
         let lower = address.lowercased()

@@ -1,0 +1,116 @@
+import Foundation
+import SwitchboardClient
+import SwitchboardCore
+import SwitchboardProtocol
+import SwitchboardTesting
+import Testing
+
+/// `agent` (two `res` frames), `agent.wait`, idempotent retries, identity and models, the
+/// Anthropic client, and the session methods.
+@Suite(.timeLimit(.minutes(1)))
+struct LiveAgentMethodTests {
+    @Test func agentAnswersAcceptedThenTheResultAndRetriesReplayIt() async throws {
+        try await FakeModelServer.with { server in
+            server.enqueue(.text(["forty", "-two"]))
+            try await TestGateway.with(config: modelConfig(server)) { gateway in
+                _ = try await RawSocket.session(url: gateway.url) { socket in
+                    _ = try await socket.handshake(.test())
+                    let params: JSONValue = ["message": "meaning?", "idempotencyKey": "agent-1"]
+                    let first = try await socket.call("agent", params: params, id: "a1")
+                    #expect(first["ok"] == true && first["payload"]?["status"] == "accepted" && first["payload"]?["runId"] == "agent-1")
+                    #expect(first["payload"]?["acceptedAt"]?.intValue != nil)
+                    let second = try unwrap(try await socket.response(id: "a1"))
+                    #expect(second["ok"] == true && second["payload"]?["status"] == "ok" && second["payload"]?["summary"] == "completed")
+                    #expect(second["payload"]?["result"]?["text"] == "forty-two")
+                    let wait = try await socket.call("agent.wait", params: ["runId": "agent-1"], id: "w1")
+                    #expect(wait["payload"]?["status"] == "ok" && wait["payload"]?["endedAt"]?.intValue != nil)
+                    let retry = try await socket.call("agent", params: params, id: "a2")
+                    #expect(retry["payload"]?["status"] == "ok" && retry["payload"]?["result"]?["text"] == "forty-two")
+                    let timeout = try await socket.call("agent.wait", params: ["runId": "never-started", "timeoutMs": 50], id: "w2")
+                    #expect(timeout["payload"] == ["runId": "never-started", "status": "timeout"])
+                    let mismatch = try await socket.call("agent", params: ["message": "x", "idempotencyKey": "m", "agentId": "main", "sessionKey": "agent:other:main"], id: "a3")
+                    #expect(mismatch["error"]?["code"] == "INVALID_REQUEST")
+                    try await socket.close()
+                }
+            }
+            #expect(server.requests.count == 1)
+        }
+    }
+
+    @Test func failedAgentRunsAnswerOkFalseWithAPayload() async throws {
+        try await FakeModelServer.with { server in
+            server.enqueue(.status(404, body: #"{"error":{"message":"The model does not exist"}}"#))
+            try await TestGateway.with(config: modelConfig(server)) { gateway in
+                _ = try await RawSocket.session(url: gateway.url) { socket in
+                    _ = try await socket.handshake(.test())
+                    _ = try await socket.call("agent", params: ["message": "x", "idempotencyKey": "bad-model"], id: "b1")
+                    let second = try unwrap(try await socket.response(id: "b1"))
+                    #expect(second["ok"] == false && second["payload"]?["status"] == "error" && second["error"]?["code"] == "UNAVAILABLE")
+                    #expect(second["payload"]?["summary"]?.stringValue?.contains("model \"m1\" is not available") == true)
+                    try await socket.close()
+                }
+            }
+        }
+    }
+
+    @Test func anthropicProviderStreamsTextAndToolUse() async throws {
+        try await FakeModelServer.with { server in
+            server.enqueue(.toolCalls([FakeToolCall(id: "toolu_1", name: "current_time", arguments: #"{"timezone":"UTC"}"#)]), .text(["It is ", "noon."]))
+            try await TestGateway.with(config: modelConfig(server)) { gateway in
+                try await gateway.withClient { client in
+                    _ = try await client.call(SessionsPatch.self, .init(key: "c", changes: ["model": "claude/c1"]))
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "c", message: "time?", idempotencyKey: "anth"))
+                    let final = try unwrap(try await client.chatEvents(runId: "anth").last)
+                    #expect(final["state"] == "final" && final["message"]?["content"]?[0]?["text"] == "It is noon.")
+                }
+            }
+            #expect(server.requestHeaders.first?["x-api-key"] == "ak-test-secret" && server.requestHeaders.first?["anthropic-version"] == "2023-06-01")
+            let second = try unwrap(server.requests.last?["messages"]?.arrayValue)
+            #expect(second.last?["role"] == "user" && second.last?["content"]?[0]?["type"] == "tool_result")
+            #expect(second.last?["content"]?[0]?["content"]?.stringValue?.contains("UTC") == true)
+            #expect(server.requests.first?["system"]?.stringValue?.isEmpty == false)
+        }
+    }
+
+    @Test func identityModelsAndSessionMethods() async throws {
+        try await FakeModelServer.with { server in
+            try await TestGateway.with(config: modelConfig(server, extraAgents: #", list: [{id: "main", name: "Jarvis", emoji: "🤖"}]"#)) { gateway in
+                try await gateway.withClient { client in
+                    let identity = try await client.call(AgentIdentityGet.self, .init())
+                    #expect(identity.agentId == "main" && identity.name == "Jarvis" && identity.emoji == "🤖")
+                    let models = try await client.call(ModelsList.self, .init())
+                    #expect(models.models.map(\.id) == ["claude/c1", "fake/m1", "fake/m2"])
+                    #expect(models.models.first { $0.id == "fake/m1" }?.isDefault == true)
+
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "agent:main:work", message: "first", idempotencyKey: "s-1"))
+                    _ = try await client.chatEvents(runId: "s-1")
+                    let patched = try await client.call(SessionsPatch.self, .init(key: "agent:main:work", changes: ["label": "Work", "sendPolicy": "deny"]))
+                    #expect(patched.entry?.label == "Work" && patched.entry?.sendPolicy == "deny" && patched.entry?.messageCount == 2)
+                    let blocked = try await client.callRaw(method: "chat.send", params: ["sessionKey": "agent:main:work", "message": "x", "idempotencyKey": "s-2"])
+                    #expect(blocked.error?.message == "send blocked by session policy")
+                    let badPatch = try await client.callRaw(method: "sessions.patch", params: ["key": "agent:main:work", "sendPolicy": "maybe"])
+                    #expect(badPatch.error?.message == "invalid params: sendPolicy: expected one of allow, deny or null")
+                    _ = try await client.call(SessionsPatch.self, .init(key: "agent:main:work", changes: ["sendPolicy": .null]))
+
+                    let list = try await client.call(SessionsList.self, .init(search: "work", includeLastMessage: true))
+                    #expect(list.sessions.map(\.key) == ["agent:main:work"] && list.sessions[0].lastMessage?.text == "ok")
+                    #expect(list.sessions[0].totalTokens == 18 && list.defaults.mainSessionKey == "agent:main:main")
+                    let resolved = try await client.call(SessionsResolve.self, .init(label: "Work"))
+                    #expect(resolved.key == "agent:main:work")
+                    let preview = try await client.call(SessionsPreview.self, .init(keys: ["agent:main:work", "nope"]))
+                    #expect(preview.previews.map(\.status) == ["ok", "missing"] && preview.previews[0].items.map(\.text) == ["first", "ok"])
+                    let compacted = try await client.call(SessionsCompact.self, .init(key: "agent:main:work", maxLines: 1))
+                    #expect(compacted.kept == 1 && compacted.removed == 1)
+                    let reset = try await client.call(SessionsReset.self, .init(key: "agent:main:work"))
+                    #expect(reset.entry?.sessionId != patched.entry?.sessionId && reset.entry?.messageCount == 0)
+                    let deleted = try await client.call(SessionsDelete.self, .init(key: "agent:main:work", deleteTranscript: true))
+                    #expect(deleted.deleted == true)
+                    #expect(try await client.call(SessionsList.self, .init(search: "work")).sessions.isEmpty)
+                    let injected = try await client.call(ChatInject.self, .init(sessionKey: "main", message: "note from admin", label: "ops"))
+                    let history = try await client.call(ChatHistory.self, .init(sessionKey: "main"))
+                    #expect(history.messages.last?.id == injected.messageId && history.messages.last?.label == "ops")
+                }
+            }
+        }
+    }
+}
