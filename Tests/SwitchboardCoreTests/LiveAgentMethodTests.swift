@@ -67,7 +67,7 @@ struct LiveAgentMethodTests {
             #expect(server.requestHeaders.first?["x-api-key"] == "ak-test-secret" && server.requestHeaders.first?["anthropic-version"] == "2023-06-01")
             let second = try unwrap(server.requests.last?["messages"]?.arrayValue)
             #expect(second.last?["role"] == "user" && second.last?["content"]?[0]?["type"] == "tool_result")
-            #expect(second.last?["content"]?[0]?["content"]?.stringValue?.contains("UTC") == true)
+            #expect(second.last?["content"]?[0]?["content"]?.stringValue?.contains("time zone") == true)
             #expect(server.requests.first?["system"]?.stringValue?.isEmpty == false)
         }
     }

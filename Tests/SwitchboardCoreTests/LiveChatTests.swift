@@ -32,7 +32,7 @@ struct LiveChatTests {
             let request = try unwrap(server.requests.first)
             #expect(request["model"] == "m1" && request["stream"] == true)
             #expect(request["messages"]?.arrayValue?.last?["content"] == "hi there")
-            #expect(server.requestHeaders.first?["Authorization"] == "Bearer sk-test-secret-123")
+            #expect(server.requestHeaders.first?["authorization"] == "Bearer sk-test-secret-123")
         }
     }
 
@@ -58,6 +58,7 @@ struct LiveChatTests {
                     #expect(!texts.isEmpty && texts.last == "one two three")
                     #expect(deltas.allSatisfy { $0["deltaText"] == nil })
                     #expect(zip(texts, texts.dropFirst()).allSatisfy { $1.hasPrefix($0) })
+                    try await v3.close()
                 }
             }
         }
