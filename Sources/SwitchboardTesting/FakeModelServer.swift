@@ -40,6 +40,8 @@ public final class FakeModelServer: Sendable {
         var replies: [FakeReply] = []
         var requests: [JSONValue] = []
         var headers: [[String: String]] = []
+        /// When each SSE data write of each request left the server (benchmarks).
+        var writeTimes: [[ContinuousClock.Instant]] = []
     }
 
     private let state = Mutex(State())
@@ -61,8 +63,17 @@ public final class FakeModelServer: Sendable {
     /// The JSON bodies received so far.
     public var requests: [JSONValue] { state.withLock { $0.requests } }
     public var requestHeaders: [[String: String]] { state.withLock { $0.headers } }
+    /// Per request, the instant each SSE event was written (the first is the role/start event).
+    public var writeTimes: [[ContinuousClock.Instant]] { state.withLock { $0.writeTimes } }
 
-    fileprivate func take(body: JSONValue, headers: [String: String]) -> FakeReply {
+    fileprivate func recordWrite(request: Int, at instant: ContinuousClock.Instant) {
+        state.withLock { state in
+            while state.writeTimes.count < request { state.writeTimes.append([]) }
+            state.writeTimes[request - 1].append(instant)
+        }
+    }
+
+    fileprivate func take(body: JSONValue, headers: [String: String]) -> (FakeReply, Int) {
         let (reply, count) = state.withLock { state -> (FakeReply, Int) in
             state.requests.append(body)
             state.headers.append(headers)
@@ -70,7 +81,7 @@ public final class FakeModelServer: Sendable {
             return (reply, state.requests.count)
         }
         requestArrived.continuation.yield(count)
-        return reply
+        return (reply, count)
     }
 
     /// Runs the server on a free port for the duration of `body`.
@@ -129,7 +140,7 @@ public final class FakeModelServer: Sendable {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         guard let server = box.value.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-        let reply = server.take(body: json, headers: headers)
+        let (reply, number) = server.take(body: json, headers: headers)
         if case .status(let code, let body, let extra) = reply {
             var fields = HTTPFields()
             fields[.contentType] = "application/json"
@@ -145,7 +156,9 @@ public final class FakeModelServer: Sendable {
             body: ResponseBody { writer in
                 for event in events {
                     switch event {
-                    case .data(let text): try await writer.write(ByteBuffer(string: text))
+                    case .data(let text):
+                        try await writer.write(ByteBuffer(string: text))
+                        server.recordWrite(request: number, at: .now)
                     case .pause(let ms): try await Task.sleep(for: .milliseconds(ms))
                     case .cut: throw Cut()
                     }
