@@ -114,3 +114,47 @@ struct LiveAgentMethodTests {
         }
     }
 }
+
+/// MCP tools inside a real gateway run, and an external agent command as the agent.
+@Suite(.timeLimit(.minutes(2)), .serialized)
+struct LiveRuntimeIntegrationTests {
+    @Test func anMCPToolIsOfferedAndCalledDuringARun() async throws {
+        try await FakeModelServer.with { server in
+            server.enqueue(
+                .toolCalls([FakeToolCall(id: "m1", name: "time__get_current_time", arguments: #"{"timezone":"Asia/Tokyo"}"#)]), .text(["Tokyo time given."])
+            )
+            let extra = #"mcp: { servers: { time: { command: "mcp-server-time", args: ["--local-timezone", "UTC"] } } },"#
+            try await TestGateway.with(config: modelConfig(server, extra: extra)) { gateway in
+                var config = gateway.clientConfiguration()
+                config.caps = ["tool-events"]
+                try await gateway.withClient(config) { client in
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "mcp", message: "time in Tokyo?", idempotencyKey: "mcp-run"))
+                    let tools = try await client.agentEvents(runId: "mcp-run", timeout: .seconds(60)).filter { $0["stream"] == "tool" }
+                    #expect(tools.last?["data"]?["isError"] == false && tools.last?["data"]?["name"] == "time__get_current_time")
+                    let history = try await client.call(ChatHistory.self, .init(sessionKey: "mcp"))
+                    #expect(history.messages.first { $0.role == "toolResult" }?.text.contains("Asia/Tokyo") == true)
+                }
+            }
+            let offered = server.requests.first?["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue } ?? []
+            #expect(offered.contains("time__get_current_time"))
+        }
+    }
+
+    @Test func anExternalCommandCanBeTheAgent() async throws {
+        let script = NSTemporaryDirectory() + "sb-echo-agent-\(UUID().uuidString.prefix(6)).py"
+        try #"""
+            import json, sys
+            req = json.loads(sys.stdin.readline())
+            print(json.dumps({"type": "delta", "text": "echo: " + req["message"]}), flush=True)
+            print(json.dumps({"type": "final"}), flush=True)
+            """#.write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try await TestGateway.with(config: #"{ agents: { list: [{ id: "echo", runner: { command: "python3", args: ["\#(script)"] } }] } }"#) { gateway in
+            try await gateway.withClient { client in
+                _ = try await client.call(ChatSend.self, .init(sessionKey: "agent:echo:main", message: "ping", idempotencyKey: "ext-1"))
+                let final = try unwrap(try await client.chatEvents(runId: "ext-1").last)
+                #expect(final["state"] == "final" && final["message"]?["content"]?[0]?["text"] == "echo: ping")
+            }
+        }
+    }
+}

@@ -217,3 +217,39 @@ struct LiveChatTests {
         }
     }
 }
+
+/// Lanes, timeouts and history limits.
+@Suite(.timeLimit(.minutes(1)))
+struct LiveRunLimitTests {
+    @Test func runsOfOneSessionAreServedInOrderAndTimeOut() async throws {
+        try await FakeModelServer.with { server in
+            server.enqueue(.text(Array(repeating: "a", count: 10), delayMs: 30), .text(["second"]), .text(Array(repeating: "z", count: 100), delayMs: 50))
+            try await TestGateway.with(config: modelConfig(server)) { gateway in
+                try await gateway.withClient { client in
+                    let events = client.events
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "lane", message: "one", idempotencyKey: "lane-1"))
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "lane", message: "two", idempotencyKey: "lane-2"))
+                    let order = try await withTimeout(.seconds(15), "both runs") {
+                        var order: [String] = []
+                        for await event in events {
+                            guard case .event(let frame) = event, frame.event == "agent", frame.payload?["stream"] == "lifecycle" else { continue }
+                            order.append("\(frame.payload?["runId"]?.stringValue ?? "?"):\(frame.payload?["data"]?["phase"]?.stringValue ?? "?")")
+                            if order.count == 4 { return order }
+                        }
+                        return order
+                    }
+                    #expect(order == ["lane-1:start", "lane-1:end", "lane-2:start", "lane-2:end"])
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "lane", message: "three", idempotencyKey: "lane-3", timeoutMs: 300))
+                    let final = try unwrap(try await client.chatEvents(runId: "lane-3").last)
+                    #expect(final["state"] == "aborted" && final["stopReason"] == "timeout")
+                    let wait = try await client.call(AgentWait.self, .init(runId: "lane-3"))
+                    #expect(wait.status == "error" && wait.error == "aborted (timeout)")
+                    let long = String(repeating: "é", count: 13_000)
+                    _ = try await client.call(ChatInject.self, .init(sessionKey: "lane", message: long))
+                    let history = try await client.call(ChatHistory.self, .init(sessionKey: "lane", limit: 1))
+                    #expect(history.messages.count == 1 && history.messages[0].text.count == 12_000 && history.messages[0].content[0].truncated == true)
+                }
+            }
+        }
+    }
+}

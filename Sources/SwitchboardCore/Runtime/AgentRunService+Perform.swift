@@ -40,6 +40,8 @@ extension AgentRunService {
         events.lifecycle("start", extra: ["startedAt": .int(startedAt), "agentId": .string(agent.id)])
         logger.info("run started", metadata: ["sb.agent": "\(agent.id)"])
 
+        // Right after start-up, let MCP servers finish their first start so their tools are offered.
+        if agent.runner == nil { await mcp.waitUntilStarted(timeout: .seconds(30)) }
         let engine: any AgentEngine
         do {
             engine = try makeEngine(agent: agent, session: session, request: request)

@@ -22,6 +22,8 @@ struct AgentRuntime: Sendable {
         self.sessions = sessions
         let workspace = config.workspace ?? (loaded.paths.stateDir as NSString).appendingPathComponent("workspace")
         self.workspace = workspace
+        // External runners start in it and file tools resolve paths against it.
+        try? FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let providerClient = ProviderHTTP.makeClient(timeouts: config.timeouts)
         let fetchClient = FetchURLTool.makeClient()
         httpClients = HTTPClientsService(clients: [providerClient, fetchClient], logger: logger)
