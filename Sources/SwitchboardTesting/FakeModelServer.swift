@@ -86,7 +86,6 @@ public final class FakeModelServer: Sendable {
 
     /// Runs the server on a free port for the duration of `body`.
     public static func with<T: Sendable>(_ body: @Sendable (FakeModelServer) async throws -> T) async throws -> T {
-        let ports = AsyncStream<Int>.makeStream()
         let box = ServerBox()
         let router = Router()
         router.post("/v1/chat/completions") { request, _ -> Response in
@@ -95,34 +94,15 @@ public final class FakeModelServer: Sendable {
         router.post("/v1/messages") { request, _ -> Response in
             try await Self.respond(request, box: box, dialect: Dialect.anthropic)
         }
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "fake-model")
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "fake-model")))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var port = 0
-            for await value in ports.stream {
-                port = value
-                break
-            }
+        return try await LoopbackServer.with(label: "fake-model") { onRunning in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning,
+                logger: Logger(label: "fake-model")
+            )
+        } _: { port in
             let server = FakeModelServer(port: port)
             box.value.withLock { $0 = server }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body(server))
-            } catch {
-                result = .failure(error)
-            }
-            await group.triggerGracefulShutdown()
-            while let next = try await tasks.next() { _ = next }
-            return try result.get()
+            return try await body(server)
         }
     }
 

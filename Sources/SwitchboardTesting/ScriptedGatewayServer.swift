@@ -52,38 +52,20 @@ public enum ScriptedGatewayServer {
         script: @escaping @Sendable (Peer) async throws -> Void,
         _ body: @Sendable (_ url: String) async throws -> T
     ) async throws -> T {
-        let ports = AsyncStream<Int>.makeStream()
-        let application = Application(
-            router: Router(),
-            server: .http1WebSocketUpgrade(configuration: .init()) { _, _, _ in
-                .upgrade([:]) { inbound, outbound, _ in
-                    try await script(Peer(inbound: inbound, outbound: outbound))
-                }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "scripted-gateway")
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "scripted-gateway")))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var port = 0
-            for await value in ports.stream {
-                port = value
-                break
-            }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body("ws://127.0.0.1:\(port)"))
-            } catch {
-                result = .failure(error)
-            }
-            await group.triggerGracefulShutdown()
-            while let next = try await tasks.next() { _ = next }
-            return try result.get()
+        try await LoopbackServer.with(label: "scripted-gateway") { onRunning in
+            Application(
+                router: Router(),
+                server: .http1WebSocketUpgrade(configuration: .init()) { _, _, _ in
+                    .upgrade([:]) { inbound, outbound, _ in
+                        try await script(Peer(inbound: inbound, outbound: outbound))
+                    }
+                },
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: onRunning,
+                logger: Logger(label: "scripted-gateway")
+            )
+        } _: { port in
+            try await body("ws://127.0.0.1:\(port)")
         }
     }
 }

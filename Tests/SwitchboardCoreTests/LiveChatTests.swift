@@ -187,6 +187,9 @@ struct LiveChatTests {
                     // The run is streaming; the connection still answers other requests.
                     let health = try await client.call(Health.self, .init(probe: false))
                     #expect(health.ok)
+                    // …and health answered while the run was still streaming.
+                    let running = try await client.call(AgentWait.self, .init(runId: "slow", timeoutMs: 0))
+                    #expect(running.status == "timeout")
                     let retry = try await client.call(ChatSend.self, .init(sessionKey: "long", message: "talk", idempotencyKey: "slow"))
                     #expect(retry.status == "in_flight")
                     let aborted = try await client.call(ChatAbort.self, .init(sessionKey: "long"))

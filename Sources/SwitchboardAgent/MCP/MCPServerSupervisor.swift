@@ -124,10 +124,9 @@ public final class MCPServerSupervisor: Sendable {
             try? ours.read.close()
             try? ours.write.close()
         }
-        var options = PlatformOptions()
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
-        let environment = Environment.inherit.updating(Dictionary(uniqueKeysWithValues: settings.env.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) }))
-        let executable: Executable = settings.command.contains("/") ? .path(FilePath(settings.command)) : .name(settings.command)
+        let options = ChildCommand.platformOptions
+        let environment = ChildCommand.environment(adding: settings.env)
+        let executable = ChildCommand.executable(settings.command)
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(settings.args), environment: environment,

@@ -34,6 +34,12 @@ public struct ModelCatalog: Sendable {
         }
     }
 
+    /// `provider/model` split at the first slash; a bare id has no provider.
+    public static func split(_ reference: String) -> (provider: String?, model: String) {
+        guard let slash = reference.firstIndex(of: "/") else { return (nil, reference) }
+        return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
+    }
+
     /// A resolved model reference.
     public struct Resolved: Sendable {
         public var provider: any LLMProvider

@@ -74,10 +74,9 @@ public struct ExternalAgentRunner: AgentEngine {
             runId: context.runId, sessionKey: context.sessionKey, agentId: agentId, message: user, history: Array(history), workspace: context.workspace
         )
         let requestLine = String(decoding: try GatewayJSON.encoder.encode(request), as: UTF8.self) + "\n"
-        var options = PlatformOptions()
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
-        let environment = Environment.inherit.updating(Dictionary(uniqueKeysWithValues: settings.env.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) }))
-        let executable: Executable = settings.command.contains("/") ? .path(FilePath(settings.command)) : .name(settings.command)
+        let options = ChildCommand.platformOptions
+        let environment = ChildCommand.environment(adding: settings.env)
+        let executable = ChildCommand.executable(settings.command)
         let maxLine = settings.maxLineBytes
         let command = settings.command
         let result: ExecutionResult<Result<AgentOutcome, ProviderError>, SequenceOutput, DiscardedOutput>

@@ -17,7 +17,7 @@ struct AgentMethods {
             let timeoutMs = max(0, params.timeoutMs ?? AgentWait.Params.defaultTimeoutMs)
             guard let handle = agent.runs.run(params.runId) else {
                 // Unknown run: it may not have been submitted yet; OpenClaw waits, then times out.
-                try await RunWaiting.sleep(ms: min(timeoutMs, 1000), context: context)
+                try await Task.sleep(for: .milliseconds(min(timeoutMs, 1000)))
                 if let handle = agent.runs.run(params.runId), let result = handle.result { return Self.waitResult(params.runId, result) }
                 return AgentWait.Result(runId: params.runId, status: "timeout")
             }

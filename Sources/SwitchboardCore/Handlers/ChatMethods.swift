@@ -17,14 +17,14 @@ struct ChatMethods {
             try await Self.send(params, context: context, parts: parts)
         }
         registry.register(ChatAbort.self) { params, context in
-            let key = try Self.sessionKey(params.sessionKey)
+            let key = try AgentIdentity.canonicalSessionKey(params.sessionKey)
             if let runId = params.runId, let handle = agent.runs.run(runId), handle.sessionKey != key {
                 throw GatewayError.invalidRequest("runId does not match sessionKey")
             }
             return ChatAbort.Result(runIds: agent.runs.abort(sessionKey: key, runId: params.runId, reason: "rpc"))
         }
         registry.register(ChatInject.self) { params, context in
-            let key = try Self.sessionKey(params.sessionKey)
+            let key = try AgentIdentity.canonicalSessionKey(params.sessionKey)
             if let label = params.label, label.count > ChatInject.Params.maxLabelLength {
                 throw GatewayError.invalidRequest("invalid params: label must be at most \(ChatInject.Params.maxLabelLength) characters")
             }
@@ -40,7 +40,7 @@ struct ChatMethods {
             return ChatInject.Result(messageId: String(id))
         }
         registry.register(ChatHistory.self) { params, context in
-            let key = try Self.sessionKey(params.sessionKey)
+            let key = try AgentIdentity.canonicalSessionKey(params.sessionKey)
             let limit = params.limit ?? ChatHistory.Params.defaultLimit
             guard ChatHistory.Params.limitRange.contains(limit) else {
                 throw GatewayError.invalidRequest("invalid params: limit must be from 1 to \(ChatHistory.Params.limitRange.upperBound)")
@@ -54,13 +54,6 @@ struct ChatMethods {
             result.thinkingLevel = session.settings["thinkingLevel"]?.stringValue
             result.verboseLevel = session.settings["verboseLevel"]?.stringValue
             return result
-        }
-    }
-
-    static func sessionKey(_ key: String) throws -> String {
-        switch AgentIdentity.canonicalSessionKey(key) {
-        case .success(let canonical): return canonical
-        case .failure(let problem): throw GatewayError.invalidRequest("invalid params: \(problem.message)")
         }
     }
 

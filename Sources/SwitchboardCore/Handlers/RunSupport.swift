@@ -9,13 +9,7 @@ struct RunTarget {
     var sessionKey: String
 
     static func resolve(agentId: String?, sessionKey: String?, config: AgentConfiguration) throws -> RunTarget {
-        var key: String?
-        if let sessionKey {
-            switch AgentIdentity.canonicalSessionKey(sessionKey) {
-            case .success(let canonical): key = canonical
-            case .failure(let problem): throw GatewayError.invalidRequest("invalid params: \(problem.message)")
-            }
-        }
+        let key = try sessionKey.map { try AgentIdentity.canonicalSessionKey($0) }
         let keyAgent = key.map(AgentIdentity.agentId(forSessionKey:))
         let id = agentId ?? keyAgent ?? AgentConfiguration.defaultAgentId
         guard config.agent(id) != nil else {
@@ -73,9 +67,5 @@ enum RunWaiting {
             group.cancelAll()
             return first ?? handle.result
         }
-    }
-
-    static func sleep(ms: Int, context: RequestContext) async throws {
-        try await Task.sleep(for: .milliseconds(ms))
     }
 }

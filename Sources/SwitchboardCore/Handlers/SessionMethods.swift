@@ -19,13 +19,12 @@ struct SessionMethods {
             for record in records {
                 rows.append(try await Self.row(record, store: store, includeLast: params.includeLastMessage == true))
             }
-            let model = agent.catalog.defaultModel
-            let slash = model?.firstIndex(of: "/")
+            let model = agent.catalog.defaultModel.map(ModelCatalog.split)
             return SessionsList.Result(
                 ts: parts.clock.nowMs(), path: parts.loaded.paths.databasePath, count: rows.count,
                 defaults: .init(
-                    agentId: AgentConfiguration.defaultAgentId, model: slash.map { String(model![model!.index(after: $0)...]) } ?? model,
-                    modelProvider: slash.map { String(model![..<$0]) }, mainSessionKey: AgentIdentity.mainSessionKey(agentId: AgentConfiguration.defaultAgentId)
+                    agentId: AgentConfiguration.defaultAgentId, model: model?.model, modelProvider: model?.provider,
+                    mainSessionKey: AgentIdentity.mainSessionKey(agentId: AgentConfiguration.defaultAgentId)
                 ),
                 sessions: rows
             )
@@ -38,7 +37,7 @@ struct SessionMethods {
             let maxChars = max(params.maxChars ?? SessionsPreview.Params.defaultMaxChars, 20)
             var previews: [SessionsPreview.Preview] = []
             for raw in params.keys {
-                let key = (try? ChatMethods.sessionKey(raw)) ?? raw
+                let key = (try? AgentIdentity.canonicalSessionKey(raw, field: "keys")) ?? raw
                 guard let session = try await store.session(key: key) else {
                     previews.append(.init(key: raw, status: "missing", items: []))
                     continue
@@ -51,7 +50,7 @@ struct SessionMethods {
         }
         registry.register(SessionsResolve.self) { params, _ in
             if let key = params.key {
-                let canonical = try ChatMethods.sessionKey(key)
+                let canonical = try AgentIdentity.canonicalSessionKey(key, field: "key")
                 guard try await store.session(key: canonical) != nil else { throw GatewayError.invalidRequest("no session with key \(canonical)") }
                 return SessionsResolve.Result(key: canonical)
             }
@@ -68,7 +67,7 @@ struct SessionMethods {
             throw GatewayError.invalidRequest("invalid params: pass one of key, sessionId or label")
         }
         registry.register(SessionsPatch.self) { params, _ in
-            let key = try ChatMethods.sessionKey(params.key)
+            let key = try AgentIdentity.canonicalSessionKey(params.key, field: "key")
             if let problem = params.validationProblem { throw GatewayError.invalidRequest("invalid params: \(problem)") }
             if let model = params.changes["model"]?.stringValue {
                 do { _ = try agent.catalog.resolve(model) } catch let error as any GatewayErrorConvertible {
@@ -83,7 +82,7 @@ struct SessionMethods {
             return SessionMutationResult(key: key, entry: try await Self.row(record, store: store, includeLast: false))
         }
         registry.register(SessionsReset.self) { params, _ in
-            let key = try ChatMethods.sessionKey(params.key)
+            let key = try AgentIdentity.canonicalSessionKey(params.key, field: "key")
             _ = agent.runs.abort(sessionKey: key, runId: nil, reason: "reset")
             guard let record = try await store.resetSession(key: key, nowMs: parts.clock.nowMs()) else {
                 throw GatewayError.invalidRequest("no session with key \(key)")
@@ -91,13 +90,13 @@ struct SessionMethods {
             return SessionMutationResult(key: key, entry: try await Self.row(record, store: store, includeLast: false))
         }
         registry.register(SessionsDelete.self) { params, _ in
-            let key = try ChatMethods.sessionKey(params.key)
+            let key = try AgentIdentity.canonicalSessionKey(params.key, field: "key")
             _ = agent.runs.abort(sessionKey: key, runId: nil, reason: "deleted")
             let deleted = try await store.deleteSession(key: key, deleteTranscript: params.deleteTranscript ?? false)
             return SessionMutationResult(key: key, deleted: deleted)
         }
         registry.register(SessionsCompact.self) { params, _ in
-            let key = try ChatMethods.sessionKey(params.key)
+            let key = try AgentIdentity.canonicalSessionKey(params.key, field: "key")
             let keep = params.maxLines ?? SessionsCompact.Params.defaultMaxLines
             guard keep >= 1 else { throw GatewayError.invalidRequest("invalid params: maxLines must be at least 1") }
             guard let record = try await store.session(key: key) else { throw GatewayError.invalidRequest("no session with key \(key)") }
@@ -112,13 +111,9 @@ struct SessionMethods {
         let settings = record.settings
         row.label = settings["label"]?.stringValue
         row.displayName = row.label
-        if let model = settings["model"]?.stringValue {
-            if let slash = model.firstIndex(of: "/") {
-                row.modelProvider = String(model[..<slash])
-                row.model = String(model[model.index(after: slash)...])
-            } else {
-                row.model = model
-            }
+        if let model = settings["model"]?.stringValue.map(ModelCatalog.split) {
+            row.modelProvider = model.provider
+            row.model = model.model
         }
         row.thinkingLevel = settings["thinkingLevel"]?.stringValue
         row.verboseLevel = settings["verboseLevel"]?.stringValue

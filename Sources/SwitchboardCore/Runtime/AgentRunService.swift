@@ -170,9 +170,9 @@ final class AgentRunService: Service, Sendable {
             }
             let acquired = await group.next() ?? false
             group.cancelAll()
-            // The semaphore may have granted a permit just as the abort won.
-            let late = await group.next() ?? false
-            if late && !acquired { return true }
+            // When the abort won, the semaphore may still have granted a permit just before
+            // its cancellation: give it back.
+            if !acquired, await group.next() == true { semaphore.release() }
             return acquired
         }
     }

@@ -18,8 +18,8 @@ final class RunEvents: Sendable {
     private struct State {
         var seq = 0
         var text = ""
-        /// Text already sent in deltas; the rest is pending.
-        var sentCount = 0
+        /// Text not yet sent in a delta (kept apart so a flush never rescans the whole text).
+        var pending = ""
         var lastDeltaAtMs = 0
     }
 
@@ -56,6 +56,7 @@ final class RunEvents: Sendable {
     func append(_ delta: String) {
         let due = state.withLock { state -> Bool in
             state.text += delta
+            state.pending += delta
             return clock.nowMs() - state.lastDeltaAtMs >= throttleMs
         }
         if due { flush() }
@@ -64,9 +65,9 @@ final class RunEvents: Sendable {
     /// Sends any text not yet sent (an `assistant` agent event and a `chat` delta).
     func flush() {
         let pending = state.withLock { state -> (full: String, delta: String, seqAgent: Int, seqChat: Int)? in
-            guard state.text.count > state.sentCount else { return nil }
-            let delta = String(state.text.dropFirst(state.sentCount))
-            state.sentCount = state.text.count
+            guard !state.pending.isEmpty else { return nil }
+            let delta = state.pending
+            state.pending = ""
             state.lastDeltaAtMs = clock.nowMs()
             state.seq += 2
             return (state.text, delta, state.seq - 1, state.seq)

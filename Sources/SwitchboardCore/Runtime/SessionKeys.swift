@@ -10,18 +10,17 @@ enum AgentIdentity {
 
     static func mainSessionKey(agentId: String) -> String { "agent:\(agentId):main" }
 
-    /// The canonical form of a client's key, or a message saying what is wrong with it.
-    static func canonicalSessionKey(_ key: String) -> Result<String, GatewayErrorMessage> {
+    /// The canonical form of a client's key; `field` names the param in the error.
+    static func canonicalSessionKey(_ key: String, field: String = "sessionKey") throws -> String {
         let trimmed = key.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return .failure(GatewayErrorMessage("sessionKey: must not be empty")) }
-        guard trimmed.count <= maxSessionKeyLength else {
-            return .failure(GatewayErrorMessage("sessionKey: at most \(maxSessionKeyLength) characters"))
-        }
+        func invalid(_ problem: String) -> GatewayError { .invalidRequest("invalid params: \(field): \(problem)") }
+        guard !trimmed.isEmpty else { throw invalid("must not be empty") }
+        guard trimmed.count <= maxSessionKeyLength else { throw invalid("at most \(maxSessionKeyLength) characters") }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            return .failure(GatewayErrorMessage("sessionKey: must not contain control characters"))
+            throw invalid("must not contain control characters")
         }
-        if trimmed == "main" { return .success(mainSessionKey(agentId: AgentConfiguration.defaultAgentId)) }
-        return .success(trimmed)
+        if trimmed == "main" { return mainSessionKey(agentId: AgentConfiguration.defaultAgentId) }
+        return trimmed
     }
 
     /// The agent a key belongs to: `agent:<id>:…` names it; any other key uses the default agent.
@@ -32,9 +31,5 @@ enum AgentIdentity {
     }
 }
 
-struct GatewayErrorMessage: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-}
-
 import Foundation
+import SwitchboardProtocol
