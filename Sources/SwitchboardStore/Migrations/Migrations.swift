@@ -43,6 +43,66 @@ enum Migrations {
             try db.create(index: "transcript_session", on: "transcript_entry", columns: ["session_id", "id"])
             try db.create(index: "transcript_state", on: "transcript_entry", columns: ["state"])
         }
+        migrator.registerMigration("v3-channels") { db in
+            try db.create(table: "channel_inbound") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("connector", .text).notNull()
+                table.column("channel", .text).notNull()
+                table.column("account_id", .text).notNull()
+                table.column("platform_message_id", .text).notNull()
+                table.column("session_key", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("sender_id", .text).notNull()
+                table.column("sender_name", .text)
+                table.column("text", .text).notNull()
+                table.column("received_at", .integer).notNull()
+                table.column("state", .text).notNull()
+                table.uniqueKey(["connector", "channel", "platform_message_id"])
+            }
+            try db.create(index: "channel_inbound_pending", on: "channel_inbound", columns: ["state", "session_key", "id"])
+            try db.create(table: "channel_cursor") { table in
+                table.column("connector", .text).notNull()
+                table.column("account_id", .text).notNull()
+                table.column("value", .text).notNull()
+                table.primaryKey(["connector", "account_id"])
+            }
+            try db.create(table: "outbox") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("idempotency_key", .text).notNull().unique()
+                table.column("connector", .text).notNull()
+                table.column("channel", .text).notNull()
+                table.column("account_id", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("reply_to", .text)
+                table.column("state", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("next_attempt_at", .integer).notNull()
+                table.column("last_error", .text)
+                table.column("delivered_parts", .text).notNull().defaults(to: "[]")
+                table.column("created_at", .integer).notNull()
+                table.column("delivered_at", .integer)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["state", "next_attempt_at"])
+            try db.create(table: "channel_pairing") { table in
+                table.column("channel", .text).notNull()
+                table.column("code", .text).notNull()
+                table.column("sender_id", .text).notNull()
+                table.column("sender_name", .text)
+                table.column("target", .text).notNull()
+                table.column("account_id", .text).notNull()
+                table.column("connector", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("expires_at", .integer).notNull()
+                table.primaryKey(["channel", "code"])
+            }
+            try db.create(table: "channel_allow") { table in
+                table.column("channel", .text).notNull()
+                table.column("sender_id", .text).notNull()
+                table.column("approved_at", .integer).notNull()
+                table.primaryKey(["channel", "sender_id"])
+            }
+        }
         return migrator
     }
 }

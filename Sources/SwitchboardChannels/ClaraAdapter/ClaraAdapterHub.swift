@@ -1,0 +1,195 @@
+import Foundation
+public import Logging
+import ServiceLifecycle
+public import SwitchboardPluginAPI
+import Synchronization
+
+/// Every registered platform adapter (Discord, Slack… bridges speaking the Clara-style
+/// protocol). A node is known by its `node_id`; a reconnect under the same id takes over its
+/// queued replies, which the outbox then delivers.
+public final class ClaraAdapterHub: ChannelConnector {
+    public let id = "adapter"
+    public let label = "Platform adapters"
+    let settings: ClaraAdapterSettings
+    let context: any ChannelContext
+    let logger: Logger
+    let startedAtMs: Int
+
+    struct Node {
+        var platform: String
+        var link: (any ClaraAdapterLink)?
+        var linkId: Int
+        var status: ChannelAccountStatus
+        /// Request id → has `response_start` been sent on the current link.
+        var requests: [String: Bool] = [:]
+    }
+
+    private let nodes = Mutex<[String: Node]>([:])
+    private let linkCounter = Atomic<Int>(0)
+
+    public init(settings: ClaraAdapterSettings, context: any ChannelContext, logger: Logger) {
+        self.settings = settings
+        self.context = context
+        var logger = logger
+        logger[metadataKey: "sb.channel"] = "adapter"
+        self.logger = logger
+        self.startedAtMs = context.nowMs()
+    }
+
+    /// Nothing to poll: adapters dial in. Runs until shutdown so status shows it running.
+    public func run() async throws {
+        try? await gracefulShutdown()
+    }
+
+    /// Starts serving one adapter socket whose first frame was `register` (or any frame on `/adapter`).
+    public func openSession(link: any ClaraAdapterLink) -> ClaraAdapterSession {
+        ClaraAdapterSession(hub: self, link: link, linkId: linkCounter.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
+    // MARK: registry
+
+    func register(nodeId: String, platform: String, link: any ClaraAdapterLink, linkId: Int) {
+        let previous = nodes.withLock { nodes -> (any ClaraAdapterLink)? in
+            let old = nodes[nodeId]
+            var node = old ?? Node(platform: platform, link: nil, linkId: linkId, status: ChannelAccountStatus(accountId: nodeId, configured: true))
+            node.platform = platform
+            node.link = link
+            node.linkId = linkId
+            node.status.name = platform
+            node.status.running = true
+            node.status.connected = true
+            node.status.lastStartAtMs = context.nowMs()
+            node.status.lastError = nil
+            for key in node.requests.keys { node.requests[key] = false }
+            nodes[nodeId] = node
+            return old?.linkId == linkId ? nil : old?.link
+        }
+        previous?.close(code: 4000, reason: "superseded by a newer registration of this node")
+        logger.info("adapter registered", metadata: ["sb.adapter.node": "\(nodeId)", "sb.adapter.platform": "\(platform)"])
+        context.deliveryPossible(connector: id)
+    }
+
+    func unregister(nodeId: String, linkId: Int) {
+        nodes.withLock { nodes in
+            guard nodes[nodeId]?.linkId == linkId else { return }
+            nodes[nodeId]?.link = nil
+            nodes[nodeId]?.status.connected = false
+            nodes[nodeId]?.status.running = false
+        }
+    }
+
+    func link(nodeId: String) -> (any ClaraAdapterLink)? {
+        nodes.withLock { $0[nodeId]?.link }
+    }
+
+    /// Tracks a request from acceptance until its reply or cancellation; false when the node is at its limit.
+    func track(nodeId: String, requestId: String) -> Bool {
+        nodes.withLock { nodes in
+            guard var node = nodes[nodeId], node.requests.count < settings.maxInFlightPerNode else { return false }
+            node.requests[requestId] = false
+            node.status.lastInboundAtMs = context.nowMs()
+            nodes[nodeId] = node
+            return true
+        }
+    }
+
+    func untrack(nodeId: String, requestId: String) {
+        nodes.withLock { _ = $0[nodeId]?.requests.removeValue(forKey: requestId) }
+    }
+
+    /// (active, queued) requests of a node, for `status` frames.
+    func load(nodeId: String) -> (active: Int, queued: Int) {
+        nodes.withLock { nodes in
+            let requests = nodes[nodeId]?.requests.values ?? [:].values
+            let active = requests.filter { $0 }.count
+            return (active, requests.count - active)
+        }
+    }
+
+    /// Sends `response_start` once per request and link; returns the link to continue on.
+    func startResponse(nodeId: String, requestId: String) -> (any ClaraAdapterLink)? {
+        let (link, first) = nodes.withLock { nodes -> ((any ClaraAdapterLink)?, Bool) in
+            guard let node = nodes[nodeId], let link = node.link else { return (nil, false) }
+            let first = node.requests[requestId] != true
+            nodes[nodeId]?.requests[requestId] = true
+            return (link, first)
+        }
+        if let link, first {
+            link.send(Array(ClaraFrames.encode("response_start", ["id": Self.responseId(requestId), "request_id": requestId])))
+        }
+        return link
+    }
+
+    static func responseId(_ requestId: String) -> String { "resp-\(requestId)" }
+
+    // MARK: ChannelConnector
+
+    public func status() -> [ChannelAccountStatus] {
+        nodes.withLock { nodes in nodes.keys.sorted().compactMap { nodes[$0]?.status } }
+    }
+
+    public func deliver(_ message: OutboxRecord) async throws(DeliveryFailure) -> DeliveryReceipt {
+        let nodeId = message.accountId
+        guard link(nodeId: nodeId) != nil else {
+            throw DeliveryFailure("adapter node \(nodeId) is not connected; the reply waits until it registers again", retryable: true)
+        }
+        let frame: Data
+        if let requestId = message.replyTo {
+            guard let link = startResponse(nodeId: nodeId, requestId: requestId) else {
+                throw DeliveryFailure("adapter node \(nodeId) disconnected", retryable: true)
+            }
+            frame = ClaraFrames.encode(
+                "response_end",
+                ["id": Self.responseId(requestId), "request_id": requestId, "full_text": message.text, "files": [String](), "tool_count": 0]
+            )
+            guard link.send(Array(frame)) else { throw DeliveryFailure("adapter node \(nodeId) is not reading; retrying", retryable: true) }
+            untrack(nodeId: nodeId, requestId: requestId)
+        } else {
+            frame = ClaraFrames.encode(
+                "proactive_message",
+                ["user": ["id": message.target], "channel": ["id": message.target], "content": message.text, "priority": "normal"]
+            )
+            guard let link = link(nodeId: nodeId), link.send(Array(frame)) else {
+                throw DeliveryFailure("adapter node \(nodeId) is not reading; retrying", retryable: true)
+            }
+        }
+        nodes.withLock { $0[nodeId]?.status.lastOutboundAtMs = context.nowMs() }
+        return DeliveryReceipt(parts: [message.replyTo.map(Self.responseId) ?? "proactive-\(message.id)"])
+    }
+
+    public func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)? {
+        ClaraRunObserver(hub: self, nodeId: inbound.accountId, requestId: inbound.platformMessageId)
+    }
+}
+
+/// Streams one run to the adapter that asked: `response_start`, `response_chunk`,
+/// `tool_start` and `tool_result`. The final `response_end` comes from the outbox.
+struct ClaraRunObserver: ChannelRunObserver {
+    let hub: ClaraAdapterHub
+    let nodeId: String
+    let requestId: String
+
+    func runStarted(runId: String) {
+        _ = hub.startResponse(nodeId: nodeId, requestId: requestId)
+    }
+
+    func textDelta(_ delta: String, accumulated: String) {
+        send("response_chunk", ["chunk": delta, "accumulated": accumulated])
+    }
+
+    func toolStarted(name: String, step: Int) {
+        send("tool_start", ["tool_name": name, "step": step, "emoji": "⚙️"])
+    }
+
+    func toolFinished(name: String, success: Bool, preview: String, durationMs: Int) {
+        send("tool_result", ["tool_name": name, "success": success, "output_preview": preview, "duration_ms": durationMs])
+    }
+
+    private func send(_ type: String, _ fields: [String: Any]) {
+        guard let link = hub.startResponse(nodeId: nodeId, requestId: requestId) else { return }
+        var fields = fields
+        fields["id"] = ClaraAdapterHub.responseId(requestId)
+        fields["request_id"] = requestId
+        link.send(Array(ClaraFrames.encode(type, fields)))
+    }
+}

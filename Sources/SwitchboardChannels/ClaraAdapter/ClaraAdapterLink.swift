@@ -1,0 +1,21 @@
+/// The socket under one adapter session, provided by the gateway's connection handler.
+public protocol ClaraAdapterLink: Sendable {
+    /// Queues a text frame; false when the socket is closing or its queue is full.
+    @discardableResult
+    func send(_ frame: [UInt8]) -> Bool
+    func close(code: UInt16, reason: String)
+    var remoteAddress: String { get }
+}
+
+/// Who may register, and limits per adapter connection.
+public struct ClaraAdapterSettings: Sendable, Hashable {
+    /// Required in `register.secret` when set (`channels.adapter.secret`).
+    public var secret: String?
+    /// Requests one node may have queued or running; more get `error` `busy`.
+    public var maxInFlightPerNode: Int
+
+    public init(secret: String?, maxInFlightPerNode: Int = 1000) {
+        self.secret = secret
+        self.maxInFlightPerNode = maxInFlightPerNode
+    }
+}
