@@ -54,7 +54,7 @@ public enum ConfigKeys {
         ),
         optionalString("logging.file", \.logging.file, env: nil, secret: false, help: "JSON-lines log file (default <stateDir>/logs/gateway.jsonl)"),
         choice("logging.console", \.logging.console, ["human", "json", "off"], env: nil, help: "console log format"),
-    ] + agentKeys
+    ] + agentKeys + channelKeys
 
     public static func key(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
 

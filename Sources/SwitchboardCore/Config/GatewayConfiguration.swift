@@ -4,6 +4,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var gateway = Gateway()
     public var logging = Logging()
     public var agent = AgentConfiguration()
+    public var channels = ChannelConfiguration()
 
     public init() {}
 

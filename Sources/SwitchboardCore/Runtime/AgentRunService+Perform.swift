@@ -55,11 +55,14 @@ extension AgentRunService {
         let context = ToolContext(runId: request.runId, sessionKey: request.sessionKey, workspace: workspace, logger: logger)
         let timeoutMs = request.timeoutMs
         let throttle = config.chatDeltaThrottleMs
+        let relay = request.observer.map(RunObserverRelay.init)
+        relay?.started(runId: request.runId)
 
         let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
             group.addTask {
                 do {
                     let outcome = try await engine.run(messages: messages, context: context) { step in
+                        relay?.step(step)
                         switch step {
                         case .textDelta(let delta):
                             events.append(delta)

@@ -1,5 +1,6 @@
 import Synchronization
 import SwitchboardAgent
+import SwitchboardChannels
 import SwitchboardProtocol
 
 /// What a caller asks for when it starts a run.
@@ -9,6 +10,8 @@ struct RunRequest: Sendable {
         case chat
         /// `agent`: a second `res` carries the result.
         case agent
+        /// A channel message: the reply goes through the outbox.
+        case channel
     }
 
     var runId: String
@@ -21,6 +24,8 @@ struct RunRequest: Sendable {
     var timeoutMs: Int
     var model: String?
     var extraSystemPrompt: String?
+    /// Watches the run as it streams (adapters that show replies live).
+    var observer: (any ChannelRunObserver)?
 }
 
 /// How a run ended.

@@ -33,7 +33,7 @@ public struct GatewayApplication: Service {
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
             loaded: loaded, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
-            sessions: SQLiteSessionStore(database: database)
+            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database)
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)
@@ -42,6 +42,7 @@ public struct GatewayApplication: Service {
             AgentMethods(parts: parts).register(into: &registry)
             ChatMethods(parts: parts).register(into: &registry)
             SessionMethods(parts: parts).register(into: &registry)
+            ChannelMethods(parts: parts).register(into: &registry)
             return registry
         }
     }
@@ -89,19 +90,21 @@ public struct GatewayApplication: Service {
             },
             logger: runtime.logger
         )
+        let services: [any Service] =
+            [
+                LogFileWriter(path: runtime.loaded.logFile, sink: logSink),
+                runtime.health,
+                runtime.presenceNotifier,
+                TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
+                runtime.agent.httpClients,
+                runtime.agent.mcp,
+            ] + runtime.channels.services + [runtime.agent.runs] + runtime.channels.lateServices + [
+                http,
+                ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),
+            ]
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    LogFileWriter(path: runtime.loaded.logFile, sink: logSink),
-                    runtime.health,
-                    runtime.presenceNotifier,
-                    TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
-                    runtime.agent.httpClients,
-                    runtime.agent.mcp,
-                    runtime.agent.runs,
-                    http,
-                    ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),
-                ],
+                services: services,
                 logger: runtime.logger
             )
         )

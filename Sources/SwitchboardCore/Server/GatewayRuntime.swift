@@ -22,10 +22,11 @@ final class GatewayRuntime: Sendable {
     let registry: MethodRegistry
     let boundPort: PortBox
     let agent: AgentRuntime
+    let channels: ChannelRuntime
 
     init(
         loaded: LoadedConfiguration, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
-        registry build: (GatewayRuntimeParts) -> MethodRegistry
+        channelStore: any ChannelStoring, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
@@ -44,6 +45,7 @@ final class GatewayRuntime: Sendable {
         self.connections = ConnectionRegistry()
         self.boundPort = PortBox()
         self.agent = AgentRuntime(loaded: loaded, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger)
+        self.channels = ChannelRuntime(config: loaded.configuration.channels, store: channelStore, runs: agent.runs, clock: clock, logger: logger)
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
@@ -54,7 +56,7 @@ final class GatewayRuntime: Sendable {
             GatewayRuntimeParts(
                 loaded: loaded, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent
+                agent: agent, channels: channels
             )
         )
     }
@@ -84,4 +86,5 @@ struct GatewayRuntimeParts: Sendable {
     let boundPort: PortBox
     let idempotency: IdempotencyCache
     let agent: AgentRuntime
+    let channels: ChannelRuntime
 }

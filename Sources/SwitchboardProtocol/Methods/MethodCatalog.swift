@@ -24,6 +24,10 @@ public enum MethodCatalog {
         SessionsReset.self,
         SessionsDelete.self,
         SessionsCompact.self,
+        ChannelsStatus.self,
+        Send.self,
+        ChannelsPairingList.self,
+        ChannelsPairingApprove.self,
     ]
 
     public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }

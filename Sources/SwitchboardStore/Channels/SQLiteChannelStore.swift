@@ -179,6 +179,15 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
+    public func rescheduleOutbox(connector: String, nowMs: Int) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND connector = ? AND next_attempt_at > ?",
+                arguments: [nowMs, connector, nowMs]
+            )
+        }
+    }
+
     // MARK: access
 
     public func isApproved(channel: String, senderId: String) async throws -> Bool {

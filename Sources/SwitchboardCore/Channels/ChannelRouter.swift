@@ -1,0 +1,305 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchboardAgent
+import SwitchboardChannels
+import SwitchboardPluginAPI
+
+/// Where connectors hand inbound messages (the gateway's ``ChannelContext``): access control,
+/// the durable inbound journal, one worker per session that runs its messages in order, and
+/// the reply into the outbox.
+///
+/// A message stays `pending` in the journal until its reply is in the outbox (one
+/// transaction), so a crash or restart mid-run runs it again rather than losing it.
+final class ChannelRouter: ChannelContext, Service {
+    let store: any ChannelStoring
+    let runs: AgentRunService
+    let outbox: OutboxDispatcher
+    let directory: ConnectorDirectory
+    let config: ChannelConfiguration
+    let clock: GatewayClock
+    let logger: Logger
+    /// How long shutdown waits for runs answering channel messages.
+    let drainMs: Int
+
+    private struct State {
+        var accepting = true
+        /// Sessions with a worker.
+        var busy: Set<String> = []
+        /// Inbound id → its run, while running.
+        var running: [Int64: RunHandle] = [:]
+        /// Inbound ids cancelled by the platform (complete them without a reply).
+        var cancelled: Set<Int64> = []
+    }
+
+    private let state = Mutex(State())
+    /// Raised when shutdown begins.
+    private let stopping = OneShotSignal()
+    private let work: AsyncStream<String>
+    private let workContinuation: AsyncStream<String>.Continuation
+
+    init(
+        store: any ChannelStoring, runs: AgentRunService, outbox: OutboxDispatcher, directory: ConnectorDirectory, config: ChannelConfiguration,
+        clock: GatewayClock, logger: Logger, drainMs: Int = 10_000
+    ) {
+        self.store = store
+        self.runs = runs
+        self.outbox = outbox
+        self.directory = directory
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        self.drainMs = drainMs
+        (work, workContinuation) = AsyncStream.makeStream(of: String.self)
+    }
+
+    // MARK: ChannelContext
+
+    func nowMs() -> Int { clock.nowMs() }
+
+    func cursor(connector: String, accountId: String) async -> String? {
+        try? await store.cursor(connector: connector, accountId: accountId)
+    }
+
+    func skip(cursor: ChannelCursor) async {
+        do { try await store.saveCursor(cursor) } catch {
+            logger.error("could not save a channel cursor", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    func deliveryPossible(connector: String) {
+        outbox.retryNow(connector: connector)
+    }
+
+    func receive(_ message: InboundMessage) async -> InboundDisposition {
+        let access = message.connector == "telegram" ? config.telegram.access : config.adapter.access
+        let approved: Bool
+        do {
+            approved = try await store.isApproved(channel: message.channel, senderId: message.senderId)
+        } catch {
+            return .failed(reason: "storage unavailable; retry shortly")
+        }
+        switch AccessPolicy(channelKey: message.connector, access: access).decide(message, approved: approved) {
+        case .deny(let reason):
+            logger.debug("ignored a channel message", metadata: ["sb.channel": "\(message.channel)", "sb.reason": "\(reason)"])
+            if let cursor = message.cursor { await skip(cursor: cursor) }
+            return .denied(reason: reason)
+        case .pair:
+            return await requestPairing(message)
+        case .allow:
+            return await accept(message)
+        }
+    }
+
+    func cancel(connector: String, channel: String, platformMessageId: String) async -> Bool {
+        guard let record = try? await store.inbound(connector: connector, channel: channel, platformMessageId: platformMessageId),
+            record.state == .pending
+        else { return false }
+        let handle = state.withLock { state -> RunHandle? in
+            state.cancelled.insert(record.id)
+            return state.running[record.id]
+        }
+        if let handle {
+            handle.abort(reason: "cancel")
+        } else {
+            try? await store.completeInbound(id: record.id, reply: nil, nowMs: clock.nowMs())
+        }
+        return true
+    }
+
+    // MARK: intake
+
+    private func accept(_ message: InboundMessage) async -> InboundDisposition {
+        let sessionKey = Self.sessionKey(agentId: config.agentId, message: message)
+        let record = InboundRecord(
+            id: 0, connector: message.connector, channel: message.channel, accountId: message.accountId, platformMessageId: message.platformMessageId,
+            sessionKey: sessionKey, target: message.chatId, senderId: message.senderId, senderName: message.senderName, text: message.text,
+            receivedAtMs: clock.nowMs(), state: .pending
+        )
+        let stored: InboundRecord?
+        do {
+            stored = try await store.recordInbound(record, cursor: message.cursor)
+        } catch {
+            logger.error("could not journal a channel message", metadata: ["error.type": "\(type(of: error))"])
+            return .failed(reason: "storage unavailable; retry shortly")
+        }
+        guard let stored else { return .duplicate }
+        let ahead = (try? await store.pendingInboundAhead(of: stored.id, sessionKey: sessionKey)) ?? 0
+        workContinuation.yield(sessionKey)
+        return .accepted(position: ahead)
+    }
+
+    private func requestPairing(_ message: InboundMessage) async -> InboundDisposition {
+        let now = clock.nowMs()
+        let request = ChannelPairingRequest(
+            channel: message.channel, code: AccessPolicy.newCode(), senderId: message.senderId, senderName: message.senderName, target: message.chatId,
+            accountId: message.accountId, connector: message.connector, createdAtMs: now, expiresAtMs: now + config.pairing.codeTtlMs
+        )
+        do {
+            let outcome = try await store.requestPairing(request, maxPending: config.pairing.maxPendingPerChannel, nowMs: now)
+            if let cursor = message.cursor { try await store.saveCursor(cursor) }
+            switch outcome {
+            case .full:
+                logger.notice("pairing request ignored: too many pending codes", metadata: ["sb.channel": "\(message.channel)"])
+                return .denied(reason: "too many pending pairing requests on \(message.channel) (channels.pairing.maxPendingPerChannel)")
+            case .created(let live), .existing(let live):
+                let text = """
+                    I don't know you yet. Ask the owner of this assistant to approve you with:
+                    switchboard pairing approve \(live.channel) \(live.code)
+                    (code valid until \(Self.time(live.expiresAtMs)) UTC)
+                    """
+                let reply = NewOutboxMessage(
+                    idempotencyKey: "pairing:\(message.connector):\(message.channel):\(message.platformMessageId)", connector: message.connector,
+                    channel: message.channel, accountId: message.accountId, target: message.chatId, text: text, replyTo: message.platformMessageId
+                )
+                _ = try await store.enqueueOutbox(reply, nowMs: now)
+                outbox.poke()
+                logger.info("pairing code issued", metadata: ["sb.channel": "\(message.channel)", "sb.sender": "\(message.senderId)"])
+                return .pairingRequired
+            }
+        } catch {
+            return .failed(reason: "storage unavailable; retry shortly")
+        }
+    }
+
+    static func sessionKey(agentId: String, message: InboundMessage) -> String {
+        switch message.chatKind {
+        case .direct: "agent:\(agentId):\(message.channel):\(message.senderId)"
+        case .group: "agent:\(agentId):\(message.channel):group:\(message.chatId)"
+        }
+    }
+
+    private static func time(_ ms: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+
+    // MARK: workers
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                try? await gracefulShutdown()
+                self.state.withLock { $0.accepting = false }
+                self.stopping.raise()
+                self.workContinuation.finish()
+            }
+            do {
+                for key in try await store.sessionsWithPendingInbound() { workContinuation.yield(key) }
+            } catch {
+                logger.error("could not read pending channel messages", metadata: ["error.type": "\(type(of: error))"])
+            }
+            for await sessionKey in work {
+                guard claim(sessionKey) else { continue }
+                group.addTask { await self.drain(sessionKey) }
+            }
+        }
+    }
+
+    private func claim(_ sessionKey: String) -> Bool {
+        state.withLock { $0.accepting && $0.busy.insert(sessionKey).inserted }
+    }
+
+    /// Answers a session's pending messages one at a time, oldest first.
+    private func drain(_ sessionKey: String) async {
+        while true {
+            while state.withLock({ $0.accepting }), let next = try? await store.nextPendingInbound(sessionKey: sessionKey) {
+                guard await process(next) else { break }
+            }
+            state.withLock { _ = $0.busy.remove(sessionKey) }
+            // A message journaled after the last check but before the release would be stranded: look again.
+            guard state.withLock({ $0.accepting }), (try? await store.nextPendingInbound(sessionKey: sessionKey)) != nil, claim(sessionKey) else { return }
+        }
+    }
+
+    /// Runs one message and stores its reply; false when the worker must stop (shutdown).
+    private func process(_ inbound: InboundRecord) async -> Bool {
+        if state.withLock({ $0.cancelled.remove(inbound.id) != nil }) {
+            try? await store.completeInbound(id: inbound.id, reply: nil, nowMs: clock.nowMs())
+            return true
+        }
+        let request = RunRequest(
+            runId: "channel-\(inbound.id)-\(UUID().uuidString.prefix(8).lowercased())", sessionKey: inbound.sessionKey, agentId: config.agentId,
+            message: inbound.text, origin: .channel, connectionId: nil, timeoutMs: runs.config.timeoutSeconds * 1000, model: nil,
+            extraSystemPrompt: Self.context(for: inbound), observer: directory.connector(inbound.connector)?.observer(for: inbound)
+        )
+        guard let handle = await start(request) else { return false }
+        state.withLock { $0.running[inbound.id] = handle }
+        let result = await waitForRun(handle)
+        let cancelled = state.withLock { state in
+            state.running[inbound.id] = nil
+            return state.cancelled.remove(inbound.id) != nil
+        }
+        guard let result else { return false }
+        if result.status == .aborted && result.stopReason == "shutdown" { return false }
+        let text = cancelled ? nil : Self.replyText(result)
+        let reply = text.map {
+            NewOutboxMessage(
+                idempotencyKey: "reply:\(inbound.connector):\(inbound.channel):\(inbound.platformMessageId)", connector: inbound.connector,
+                channel: inbound.channel, accountId: inbound.accountId, target: inbound.target, text: $0, replyTo: inbound.platformMessageId
+            )
+        }
+        do {
+            try await store.completeInbound(id: inbound.id, reply: reply, nowMs: clock.nowMs())
+        } catch {
+            logger.error("could not store a channel reply; the message will be answered again", metadata: ["error.type": "\(type(of: error))"])
+            return false
+        }
+        if reply != nil { outbox.poke() }
+        return true
+    }
+
+    /// Starts the run, waiting while the session's lane is full; nil when stopping.
+    private func start(_ request: RunRequest) async -> RunHandle? {
+        var attempt = 0
+        while state.withLock({ $0.accepting }) {
+            do {
+                return try runs.start(request)
+            } catch {
+                attempt += 1
+                let wait = Backoff(baseMs: 250, maxMs: 5_000).delayMs(afterAttempt: attempt)
+                logger.debug("session busy; channel message waits", metadata: ["sb.session": "\(request.sessionKey)", "sb.retry.ms": "\(wait)"])
+                do { try await Task.sleep(for: .milliseconds(wait)) } catch { return nil }
+            }
+        }
+        return nil
+    }
+
+    /// The run's result; nil when shutdown gave up waiting (the message stays pending).
+    private func waitForRun(_ handle: RunHandle) async -> RunResult? {
+        await withTaskGroup(of: RunResult?.self) { group in
+            group.addTask { await handle.waitForResult() }
+            group.addTask {
+                await self.stopping.wait()
+                try? await Task.sleep(for: .milliseconds(self.drainMs))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// What the user sees: the answer, or a short apology naming the problem.
+    static func replyText(_ result: RunResult) -> String? {
+        switch result.status {
+        case .ok:
+            let text = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        case .error:
+            return "Sorry, I could not answer that: \(result.errorMessage ?? "the run failed")."
+        case .aborted:
+            return result.stopReason == "timeout" ? "Sorry, that took too long and was stopped." : nil
+        }
+    }
+
+    /// Tells the model who is speaking and where.
+    static func context(for inbound: InboundRecord) -> String {
+        let who = inbound.senderName.map { "\($0) (id \(inbound.senderId))" } ?? "id \(inbound.senderId)"
+        let place = inbound.sessionKey.contains(":group:") ? "a group chat (\(inbound.target))" : "a direct chat"
+        return "This message arrived through \(inbound.channel) from \(who) in \(place). Reply in plain text with light Markdown."
+    }
+}

@@ -1,0 +1,201 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchboardAgent
+import SwitchboardChannels
+import SwitchboardPluginAPI
+
+/// Delivers the durable outbox. Every outbound channel message is a row before its first
+/// attempt; it is marked delivered only after the platform acknowledged it, and retried with
+/// backoff (across restarts) until then. Messages to one chat go out in order; different
+/// chats are served concurrently.
+final class OutboxDispatcher: Service, Sendable {
+    let store: any ChannelStoring
+    let settings: ChannelConfiguration.Outbox
+    let directory: ConnectorDirectory
+    let clock: GatewayClock
+    let logger: Logger
+    /// Longest idle wait between scans (also the safety net for a missed wake-up).
+    static let idleScanMs = 30_000
+    static let batchSize = 64
+
+    private let wake = WakeSignal()
+    private let inFlight = Mutex<Set<Int64>>([])
+    private let outcomeWaiters = Mutex<[Int64: [OneShotSignal]]>([:])
+    private let slots: AsyncSemaphore
+
+    init(store: any ChannelStoring, settings: ChannelConfiguration.Outbox, directory: ConnectorDirectory, clock: GatewayClock, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.directory = directory
+        self.clock = clock
+        self.logger = logger
+        self.slots = AsyncSemaphore(permits: settings.concurrency)
+    }
+
+    private let retryConnectors = Mutex<Set<String>>([])
+    private let stopping = Atomic<Bool>(false)
+
+    /// New rows exist: scan now.
+    func poke() {
+        wake.signal()
+    }
+
+    /// A connector can deliver again (an adapter re-registered): its waiting messages are due now.
+    func retryNow(connector: String) {
+        retryConnectors.withLock { _ = $0.insert(connector) }
+        wake.signal()
+    }
+
+    /// Scans until shutdown; deliveries already under way finish (a cut-off send could
+    /// reach the platform without being recorded, and be sent again after the restart).
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                try? await gracefulShutdown()
+                self.stopping.store(true, ordering: .relaxed)
+                self.wake.signal()
+            }
+            while !stopping.load(ordering: .relaxed) {
+                for connector in retryConnectors.withLock({ set in defer { set.removeAll() }; return set }) {
+                    try? await store.rescheduleOutbox(connector: connector, nowMs: clock.nowMs())
+                }
+                let due: [OutboxRecord]
+                do {
+                    due = try await store.dueOutbox(nowMs: clock.nowMs(), limit: Self.batchSize)
+                } catch {
+                    logger.error("could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
+                    await wake.wait(timeoutMs: 1000)
+                    continue
+                }
+                for chat in claim(due) {
+                    group.addTask { await self.deliver(chat) }
+                }
+                let next = (try? await store.nextOutboxAttemptAtMs()) ?? nil
+                let waitMs = next.map { min(max($0 - clock.nowMs(), 0), Self.idleScanMs) } ?? Self.idleScanMs
+                // When everything due is already in flight, wait for a wake-up rather than spin.
+                await wake.wait(timeoutMs: waitMs == 0 ? Self.idleScanMs : waitMs)
+            }
+        }
+    }
+
+    /// Groups due rows by chat (keeping order) and marks them in flight.
+    private func claim(_ rows: [OutboxRecord]) -> [[OutboxRecord]] {
+        inFlight.withLock { inFlight in
+            var chats: [String: [OutboxRecord]] = [:]
+            var order: [String] = []
+            var busyChats = Set<String>()
+            for row in rows {
+                let chat = "\(row.connector)\u{1}\(row.accountId)\u{1}\(row.target)"
+                if inFlight.contains(row.id) {
+                    busyChats.insert(chat)
+                    continue
+                }
+                // A chat with a message still in flight waits, so its messages stay in order.
+                if busyChats.contains(chat) { continue }
+                if chats[chat] == nil { order.append(chat) }
+                chats[chat, default: []].append(row)
+                inFlight.insert(row.id)
+            }
+            return order.compactMap { chats[$0] }
+        }
+    }
+
+    private func deliver(_ chat: [OutboxRecord]) async {
+        let acquired = await slots.acquire()
+        defer {
+            if acquired { slots.release() }
+            inFlight.withLock { inFlight in
+                for row in chat { inFlight.remove(row.id) }
+            }
+            wake.signal()
+        }
+        for row in chat {
+            guard await deliver(row) else { return }
+        }
+    }
+
+    /// One attempt; false when the chat's later messages must wait.
+    private func deliver(_ row: OutboxRecord) async -> Bool {
+        var logger = self.logger
+        logger[metadataKey: "sb.outbox.id"] = "\(row.id)"
+        logger[metadataKey: "sb.channel"] = "\(row.channel)"
+        guard let connector = directory.connector(row.connector) else {
+            await failed(row, DeliveryFailure("connector \(row.connector) is not running (check channels.\(row.connector).enabled)", retryable: true), logger: logger)
+            return false
+        }
+        do {
+            let receipt = try await connector.deliver(row)
+            try await store.markDelivered(id: row.id, parts: receipt.parts, nowMs: clock.nowMs())
+            logger.debug("delivered", metadata: ["sb.parts": "\(receipt.parts.count)"])
+            finished(row.id)
+            return true
+        } catch let failure as DeliveryFailure {
+            await failed(row, failure, logger: logger)
+            return false
+        } catch {
+            logger.error("could not record a delivery", metadata: ["error.type": "\(type(of: error))"])
+            return false
+        }
+    }
+
+    private func failed(_ row: OutboxRecord, _ failure: DeliveryFailure, logger: Logger) async {
+        let attempts = row.attempts + 1
+        var next: Int?
+        if failure.retryable && attempts < settings.maxAttempts {
+            let backoff = Backoff(baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs).delayMs(afterAttempt: attempts)
+            next = clock.nowMs() + max(backoff, failure.retryAfterMs ?? 0)
+        }
+        do {
+            if failure.deliveredParts.count > row.deliveredParts.count {
+                try await store.recordDeliveredParts(id: row.id, parts: failure.deliveredParts)
+            }
+            try await store.markAttemptFailed(id: row.id, error: failure.message, nextAttemptAtMs: next)
+        } catch {
+            logger.error("could not record a failed delivery", metadata: ["error.type": "\(type(of: error))"])
+        }
+        if let next {
+            logger.warning("delivery failed; will retry", metadata: ["error": "\(failure.message)", "sb.attempt": "\(attempts)", "sb.retry.in.ms": "\(next - clock.nowMs())"])
+        } else {
+            logger.error("delivery failed for good", metadata: ["error": "\(failure.message)", "sb.attempt": "\(attempts)"])
+            finished(row.id)
+        }
+    }
+
+    /// Waits until message `id` is delivered or failed for good, or `timeoutMs` passes.
+    func waitForOutcome(id: Int64, timeoutMs: Int) async -> OutboxRecord? {
+        let signal = OneShotSignal()
+        outcomeWaiters.withLock { $0[id, default: []].append(signal) }
+        defer { outcomeWaiters.withLock { $0[id]?.removeAll { $0 === signal } } }
+        if let row = try? await store.outbox(id: id), row.state != .pending { return row }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await signal.wait() }
+            group.addTask { try? await Task.sleep(for: .milliseconds(timeoutMs)) }
+            await group.next()
+            group.cancelAll()
+        }
+        return try? await store.outbox(id: id)
+    }
+
+    private func finished(_ id: Int64) {
+        let signals = outcomeWaiters.withLock { $0.removeValue(forKey: id) } ?? []
+        for signal in signals { signal.raise() }
+    }
+}
+
+/// Connectors by id, filled once at start (the outbox and router are built before them).
+final class ConnectorDirectory: Sendable {
+    private let connectors = Mutex<[String: any ChannelConnector]>([:])
+
+    func add(_ connector: any ChannelConnector) {
+        connectors.withLock { $0[connector.id] = connector }
+    }
+
+    func connector(_ id: String) -> (any ChannelConnector)? {
+        connectors.withLock { $0[id] }
+    }
+
+    var all: [any ChannelConnector] {
+        connectors.withLock { Array($0.values) }.sorted { $0.id > $1.id }
+    }
+}

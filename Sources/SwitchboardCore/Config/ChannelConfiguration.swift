@@ -1,0 +1,73 @@
+/// Channel settings: which connectors run, who may reach the agent through them, and how the
+/// durable outbox retries. Keys are listed in ``ConfigKeys`` (`channels.*`).
+public struct ChannelConfiguration: Sendable, Hashable {
+    /// The agent that answers channel messages.
+    public var agentId = "main"
+    public var telegram = Telegram()
+    public var adapter = Adapter()
+    public var webchatEnabled = true
+    public var pairing = Pairing()
+    public var outbox = Outbox()
+
+    public init() {}
+
+    public struct Telegram: Sendable, Hashable {
+        public var enabled = true
+        /// Also read from `TELEGRAM_BOT_TOKEN`; without one the connector does not start.
+        public var botToken: String?
+        public var apiBaseURL = "https://api.telegram.org"
+        public var pollTimeoutSeconds = 25
+        public var access = Access()
+        public init() {}
+    }
+
+    public struct Adapter: Sendable, Hashable {
+        public var enabled = true
+        /// Required in `register.secret` when set.
+        public var secret: String?
+        public var maxInFlightPerNode = 1000
+        public var access = Access()
+        public init() {}
+    }
+
+    /// Who may talk to the agent through one channel.
+    public struct Access: Sendable, Hashable {
+        public enum DMPolicy: String, Sendable, Hashable, CaseIterable {
+            /// Unknown senders get a pairing code for the operator to approve (the default).
+            case pairing
+            /// Only `allowFrom` and approved senders.
+            case allowlist
+            /// Anyone.
+            case open
+            /// Direct messages are ignored.
+            case disabled
+        }
+
+        public var dmPolicy = DMPolicy.pairing
+        /// Sender ids always allowed in direct messages.
+        public var allowFrom: [String] = []
+        /// Group (chat) ids the agent answers in; `*` allows every group. Empty: no groups.
+        public var groupAllowFrom: [String] = []
+        /// In groups, answer only when addressed (mention, reply or command).
+        public var requireMention = true
+        public init() {}
+    }
+
+    public struct Pairing: Sendable, Hashable {
+        /// How long a pairing code stays valid.
+        public var codeTtlMs = 3_600_000
+        /// Live codes per channel; further unknown senders are ignored until one is used or expires.
+        public var maxPendingPerChannel = 3
+        public init() {}
+    }
+
+    public struct Outbox: Sendable, Hashable {
+        /// Attempts per message before it is marked failed.
+        public var maxAttempts = 20
+        public var retryBaseMs = 1_000
+        public var retryMaxMs = 300_000
+        /// Chats delivered to at once (each chat's messages stay in order).
+        public var concurrency = 8
+        public init() {}
+    }
+}

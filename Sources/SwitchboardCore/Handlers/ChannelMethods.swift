@@ -1,0 +1,168 @@
+import Foundation
+import SwitchboardChannels
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+
+/// `channels.status`, `send`, `channels.pairing.list` and `channels.pairing.approve`.
+struct ChannelMethods {
+    let parts: GatewayRuntimeParts
+
+    /// How long `send` waits for the platform by default.
+    static let defaultSendTimeoutMs = 30_000
+
+    func register(into registry: inout MethodRegistry) {
+        let parts = parts
+        let channels = parts.channels
+        registry.register(ChannelsStatus.self) { _, _ in
+            try await Self.status(parts: parts)
+        }
+        registry.register(Send.self) { params, _ in
+            try await Self.send(params, channels: channels, clock: parts.clock)
+        }
+        registry.register(ChannelsPairingList.self) { params, _ in
+            let requests = try await channels.store.pairingRequests(channel: params.channel, nowMs: parts.clock.nowMs())
+            return ChannelsPairingList.Result(requests: requests.map(Self.entry))
+        }
+        registry.register(ChannelsPairingApprove.self) { params, _ in
+            let code = params.code.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let approved = try await channels.store.approvePairing(channel: params.channel, code: code, nowMs: parts.clock.nowMs()) else {
+                throw GatewayError.invalidRequest(
+                    "no live pairing code \(code) on channel \(params.channel) (codes expire after \(channels.config.pairing.codeTtlMs / 60_000) minutes; list them with channels.pairing.list)"
+                )
+            }
+            let notice = NewOutboxMessage(
+                idempotencyKey: "paired:\(approved.channel):\(approved.senderId):\(approved.code)", connector: approved.connector, channel: approved.channel,
+                accountId: approved.accountId, target: approved.target, text: "You're approved. Send your message again and I'll answer.", replyTo: nil
+            )
+            // Adapters get the notice only as a proactive message; skip it there to keep their request flow simple.
+            if approved.connector == "telegram" {
+                _ = try await channels.store.enqueueOutbox(notice, nowMs: parts.clock.nowMs())
+                channels.outbox.poke()
+            }
+            return ChannelsPairingApprove.Result(approved: Self.entry(approved))
+        }
+    }
+
+    static func entry(_ request: ChannelPairingRequest) -> ChannelPairingEntry {
+        ChannelPairingEntry(
+            channel: request.channel, code: request.code, senderId: request.senderId, senderName: request.senderName, createdAt: request.createdAtMs,
+            expiresAt: request.expiresAtMs
+        )
+    }
+
+    static func send(_ params: Send.Params, channels: ChannelRuntime, clock: GatewayClock) async throws -> Send.Result {
+        let route = try route(channel: params.channel, accountId: params.accountId, channels: channels)
+        let message = NewOutboxMessage(
+            idempotencyKey: "send:\(params.idempotencyKey)", connector: route.connector, channel: route.channel, accountId: route.accountId,
+            target: params.to, text: params.message, replyTo: nil
+        )
+        let (record, created) = try await channels.store.enqueueOutbox(message, nowMs: clock.nowMs())
+        if !created && (record.channel != route.channel || record.target != params.to) {
+            throw GatewayError.invalidRequest("idempotencyKey \(params.idempotencyKey) was already used for a different message")
+        }
+        if created { channels.outbox.poke() }
+        let outcome = await channels.outbox.waitForOutcome(id: record.id, timeoutMs: params.timeoutMs ?? defaultSendTimeoutMs) ?? record
+        switch outcome.state {
+        case .delivered:
+            return Send.Result(runId: params.idempotencyKey, messageId: outcome.deliveredParts.first ?? "", channel: route.channel, chatId: params.to)
+        case .failed:
+            throw GatewayError.invalidRequest("not delivered: \(outcome.lastError ?? "the platform refused the message")")
+        case .pending:
+            throw GatewayError.unavailable(
+                "queued but not delivered yet\(outcome.lastError.map { " (last error: \($0))" } ?? ""); it will be retried — call send again with the same idempotencyKey for the outcome",
+                retryAfterMs: 1000
+            )
+        }
+    }
+
+    /// Picks the connector and account for `channel` (Telegram, or an adapter platform).
+    static func route(channel: String?, accountId: String?, channels: ChannelRuntime) throws -> (connector: String, channel: String, accountId: String) {
+        let adapterAccounts = channels.adapters?.status() ?? []
+        let platforms = Set(adapterAccounts.compactMap(\.name))
+        var available = platforms.sorted()
+        if channels.telegram != nil { available.insert("telegram", at: 0) }
+        guard let channel = channel ?? (available.count == 1 ? available[0] : nil) else {
+            throw GatewayError.invalidRequest(
+                available.isEmpty
+                    ? "send: no channel can deliver (configure channels.telegram.botToken or connect an adapter)"
+                    : "channel: required when several channels are available (\(available.joined(separator: ", ")))"
+            )
+        }
+        if channel == "telegram" {
+            guard channels.telegram != nil else {
+                throw GatewayError.invalidRequest("channel: telegram is not configured (set channels.telegram.botToken or TELEGRAM_BOT_TOKEN)")
+            }
+            return ("telegram", "telegram", TelegramConnector.accountId)
+        }
+        let nodes = adapterAccounts.filter { $0.name == channel }
+        if let accountId {
+            guard nodes.contains(where: { $0.accountId == accountId }) else {
+                throw GatewayError.invalidRequest("accountId: no adapter node \(accountId) has registered for \(channel)")
+            }
+            return ("adapter", channel, accountId)
+        }
+        guard let node = nodes.first(where: \.connected) ?? nodes.first else {
+            throw GatewayError.invalidRequest("channel: unknown channel \(channel) (available: \(available.isEmpty ? "none" : available.joined(separator: ", ")))")
+        }
+        return ("adapter", channel, node.accountId)
+    }
+
+    static func status(parts: GatewayRuntimeParts) async throws -> ChannelsStatus.Result {
+        let channels = parts.channels
+        var order: [String] = []
+        var labels: [String: String] = [:]
+        var summaries: [String: JSONValue] = [:]
+        var accounts: [String: [JSONValue]] = [:]
+        var defaults: [String: String] = [:]
+
+        let webchatClients = parts.connections.all.filter { $0.principal?.client.mode == "webchat" }.count
+        var webchat = ChannelAccountStatus(accountId: "default", configured: channels.config.webchatEnabled, running: channels.config.webchatEnabled)
+        webchat.connected = webchatClients > 0
+        add("webchat", "WebChat", [webchat], extra: ["clients": .int(webchatClients)])
+
+        var telegram = channels.telegram?.status() ?? [ChannelAccountStatus(accountId: TelegramConnector.accountId, configured: false)]
+        if channels.telegram == nil && channels.config.telegram.botToken != nil {
+            telegram[0].lastError = "disabled (channels.telegram.enabled = false)"
+        }
+        add("telegram", "Telegram", telegram, extra: [:])
+        if let adapters = channels.adapters {
+            add("adapter", adapters.label, adapters.status(), extra: [:])
+        }
+
+        func add(_ id: String, _ label: String, _ list: [ChannelAccountStatus], extra: [String: JSONValue]) {
+            order.append(id)
+            labels[id] = label
+            accounts[id] = list.map(json)
+            defaults[id] = list.first?.accountId ?? "default"
+            var summary: [String: JSONValue] = [
+                "configured": .bool(list.contains(where: \.configured)), "running": .bool(list.contains(where: \.running)),
+                "connected": .bool(list.contains(where: \.connected)), "accounts": .int(list.count),
+            ]
+            if let error = list.compactMap(\.lastError).first { summary["lastError"] = .string(error) }
+            if let last = list.compactMap(\.lastMessageAtMs).max() { summary["lastMessageAt"] = .int(last) }
+            summary.merge(extra) { $1 }
+            summaries[id] = .object(summary)
+        }
+
+        let counts = try await channels.store.outboxCounts()
+        let outbox = ["pending": counts[.pending] ?? 0, "delivered": counts[.delivered] ?? 0, "failed": counts[.failed] ?? 0]
+        return ChannelsStatus.Result(
+            ts: parts.clock.nowMs(), channelOrder: order, channelLabels: labels, channels: summaries, channelAccounts: accounts,
+            channelDefaultAccountId: defaults, outbox: outbox
+        )
+    }
+
+    static func json(_ status: ChannelAccountStatus) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "accountId": .string(status.accountId), "configured": .bool(status.configured), "running": .bool(status.running),
+            "connected": .bool(status.connected),
+        ]
+        if let name = status.name { object["name"] = .string(name) }
+        if let error = status.lastError { object["lastError"] = .string(error) }
+        if let at = status.lastStartAtMs { object["lastStartAt"] = .int(at) }
+        if let at = status.lastInboundAtMs { object["lastInboundAt"] = .int(at) }
+        if let at = status.lastOutboundAtMs { object["lastOutboundAt"] = .int(at) }
+        if let at = status.lastMessageAtMs { object["lastMessageAt"] = .int(at) }
+        return .object(object)
+    }
+}
