@@ -26,7 +26,8 @@ struct ConnectionHandler: Sendable {
         case closeDeadline
     }
 
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, remote: SocketAddress?) async throws {
+    /// - Parameter adapterPath: the socket was opened on `/adapter`: no challenge, adapter protocol only.
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, remote: SocketAddress?, adapterPath: Bool = false) async throws {
         let config = runtime.configuration.gateway
         let address = remote?.ipAddress ?? "unknown"
         let connection = GatewayConnection(
@@ -42,7 +43,9 @@ struct ConnectionHandler: Sendable {
         defer { finish(connection, logger: logger) }
 
         let nonce = UUID().uuidString.lowercased()
-        runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
+        if !adapterPath {
+            runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
+        }
         if runtime.readiness.current == .draining {
             connection.queue.requestClose(code: 1012, reason: "service restart")
         }
@@ -55,7 +58,7 @@ struct ConnectionHandler: Sendable {
             }
             group.addTask {
                 do {
-                    try await self.read(inbound, connection: connection, nonce: nonce, logger: logger)
+                    try await self.read(inbound, connection: connection, nonce: nonce, adapterPath: adapterPath, logger: logger)
                     return .readerFinished(nil)
                 } catch {
                     return .readerFinished(error)
@@ -89,7 +92,7 @@ struct ConnectionHandler: Sendable {
                         return
                     }
                 case .handshakeDeadline:
-                    if connection.principal == nil && !Task.isCancelled {
+                    if !connection.isHandshakeComplete && !Task.isCancelled {
                         logger.debug("handshake timed out")
                         connection.queue.requestClose(code: 1000, reason: nil)
                     }
@@ -121,10 +124,14 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Reads whole messages: the handshake first, then requests dispatched as child tasks.
-    private func read(_ inbound: WebSocketInboundStream, connection: GatewayConnection, nonce: String, logger: Logger) async throws {
+    private func read(_ inbound: WebSocketInboundStream, connection: GatewayConnection, nonce: String, adapterPath: Bool, logger: Logger) async throws {
         let config = runtime.configuration.gateway
         var machine = HandshakeStateMachine()
         var iterator = inbound.makeAsyncIterator()
+        if adapterPath {
+            try await serveAdapter(first: nil, iterator: &iterator, connection: connection, logger: logger)
+            return
+        }
         try await withThrowingDiscardingTaskGroup { requests in
             defer { requests.cancelAll() }
             while true {
@@ -159,6 +166,9 @@ struct ConnectionHandler: Sendable {
                     }
                 case .dispatch(let header):
                     dispatch(header: header, frame: frame, connection: connection, requests: &requests)
+                case .adapter:
+                    try await serveAdapter(first: frame, iterator: &iterator, connection: connection, logger: logger)
+                    return
                 }
             }
         }

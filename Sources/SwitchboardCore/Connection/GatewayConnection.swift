@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Synchronization
 import SwitchboardAgent
+import SwitchboardChannels
 import SwitchboardProtocol
 
 /// The shared face of one WebSocket connection: the event bus and handlers reach the socket
@@ -29,6 +30,17 @@ final class GatewayConnection: Sendable {
     static let maxJoinedSessions = 256
 
     private let session = Mutex(Session())
+    private let adapter = Mutex<ClaraAdapterSession?>(nil)
+
+    /// This socket speaks the adapter protocol from now on.
+    func attachAdapter(_ session: ClaraAdapterSession) {
+        adapter.withLock { $0 = session }
+    }
+
+    /// True once the socket completed its handshake: `connect` accepted, or an adapter registered.
+    var isHandshakeComplete: Bool {
+        principal != nil || (adapter.withLock { $0 }?.isRegistered ?? false)
+    }
     private let inFlight = Mutex(0)
     /// Long-waiting requests that a v4 `cancel` frame can stop, by request id.
     private let cancellable = Mutex<[String: OneShotSignal]>([:])

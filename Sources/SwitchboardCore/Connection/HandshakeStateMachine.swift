@@ -9,6 +9,8 @@ struct HandshakeStateMachine: Sendable {
         case awaitingConnect
         case authenticating
         case connected(protocolVersion: Int)
+        /// The first frame was an adapter's `register`: the adapter protocol takes over.
+        case adapter
         case closed
     }
 
@@ -21,6 +23,8 @@ struct HandshakeStateMachine: Sendable {
         case authenticate(requestId: String, params: ConnectParams, protocolVersion: Int)
         /// Connected: hand the frame to the dispatcher.
         case dispatch(FrameHeader)
+        /// A platform adapter: hand this frame and the socket to the adapter protocol.
+        case adapter
         /// Nothing to do (frames after close).
         case ignore
     }
@@ -30,7 +34,7 @@ struct HandshakeStateMachine: Sendable {
     /// Steps the machine with one whole inbound message.
     mutating func receive(_ frame: Data) -> Action {
         switch state {
-        case .closed, .authenticating:
+        case .closed, .authenticating, .adapter:
             return .ignore
         case .connected:
             guard let header = try? GatewayJSON.decoder.decode(FrameHeader.self, from: frame) else {
@@ -54,6 +58,10 @@ struct HandshakeStateMachine: Sendable {
             // Not JSON at all: a hard close, as OpenClaw's parse failure does.
             state = .closed
             return .close(code: 1000, reason: nil)
+        }
+        if header.type == "register" {
+            state = .adapter
+            return .adapter
         }
         guard header.type == "req", let id = header.id, !id.isEmpty, let method = header.method, !method.isEmpty else {
             state = .closed

@@ -70,10 +70,12 @@ public struct GatewayApplication: Service {
         )
         let http = Application(
             router: HTTPRoutes.build(runtime: runtime),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { _, channel, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { head, channel, _ in
                 let remote = channel.remoteAddress
+                let adapterPath = head.path?.split(separator: "?").first == "/adapter"
+                if adapterPath && runtime.channels.adapters == nil { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
-                    try await handler.run(inbound: inbound, outbound: outbound, remote: remote)
+                    try await handler.run(inbound: inbound, outbound: outbound, remote: remote, adapterPath: adapterPath)
                 }
             },
             configuration: .init(address: .hostname(config.bindHost, port: config.gateway.port), serverName: nil, backlog: 1024),

@@ -19,8 +19,20 @@ enum HTTPRoutes {
         router.get("/healthz", use: live)
         router.get("/ready", use: ready)
         router.get("/readyz", use: ready)
-        router.get("/") { _, _ in
-            json(.ok, ["service": "switchboard", "version": .string(runtime.version), "websocket": "/", "health": "/health", "ready": "/ready"])
+        let webchat = runtime.configuration.channels.webchatEnabled
+        router.get("/") { request, _ in
+            // Browsers get the chat page; API clients the service summary.
+            if webchat, request.headers[.accept]?.contains("text/html") == true { return WebChatRoute.page() }
+            return json(
+                .ok,
+                [
+                    "service": "switchboard", "version": .string(runtime.version), "websocket": "/", "adapter": "/adapter", "webchat": webchat ? "/chat" : .null,
+                    "health": "/health", "ready": "/ready",
+                ]
+            )
+        }
+        if webchat {
+            router.get("/chat") { _, _ in WebChatRoute.page() }
         }
         return router
     }
