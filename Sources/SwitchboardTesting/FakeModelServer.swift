@@ -20,6 +20,8 @@ public enum FakeReply: Sendable {
     case status(Int, body: String, headers: [String: String] = [:])
     /// Text chunks, then the connection is cut before the answer completes.
     case disconnect(after: [String])
+    /// "echo: " and the last user message, as one chunk (many-message tests tell replies apart).
+    case echo
 }
 
 public struct FakeToolCall: Sendable {
@@ -38,6 +40,7 @@ public struct FakeToolCall: Sendable {
 public final class FakeModelServer: Sendable {
     private struct State {
         var replies: [FakeReply] = []
+        var fallback = FakeReply.text(["ok"])
         var requests: [JSONValue] = []
         var headers: [[String: String]] = []
         /// When each SSE data write of each request left the server (benchmarks).
@@ -60,6 +63,11 @@ public final class FakeModelServer: Sendable {
         state.withLock { $0.replies += replies }
     }
 
+    /// The reply used once the queue is empty (`.text(["ok"])` unless set).
+    public func setDefault(_ reply: FakeReply) {
+        state.withLock { $0.fallback = reply }
+    }
+
     /// The JSON bodies received so far.
     public var requests: [JSONValue] { state.withLock { $0.requests } }
     public var requestHeaders: [[String: String]] { state.withLock { $0.headers } }
@@ -77,11 +85,23 @@ public final class FakeModelServer: Sendable {
         let (reply, count) = state.withLock { state -> (FakeReply, Int) in
             state.requests.append(body)
             state.headers.append(headers)
-            let reply = state.replies.isEmpty ? FakeReply.text(["ok"]) : state.replies.removeFirst()
+            let reply = state.replies.isEmpty ? state.fallback : state.replies.removeFirst()
             return (reply, state.requests.count)
+        }
+        if case .echo = reply {
+            return (.text(["echo: " + Self.lastUserText(body)]), count)
         }
         requestArrived.continuation.yield(count)
         return (reply, count)
+    }
+
+    static func lastUserText(_ body: JSONValue) -> String {
+        guard case .array(let messages)? = body["messages"] else { return "" }
+        for message in messages.reversed() where message["role"]?.stringValue == "user" {
+            if let text = message["content"]?.stringValue { return text }
+            if case .array(let blocks)? = message["content"] { return blocks.compactMap { $0["text"]?.stringValue }.joined() }
+        }
+        return ""
     }
 
     /// Runs the server on a free port for the duration of `body`.

@@ -27,6 +27,8 @@ enum SSEScript {
         }
         let usage = sse(["id": "chatcmpl-fake", "choices": [], "usage": ["prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18]])
         switch reply {
+        case .echo:
+            return openAI(.text(["echo"]))
         case .text(let chunks, let delayMs):
             var steps: [Step] = [chunk(["role": "assistant", "content": ""])]
             for text in chunks {
@@ -70,6 +72,8 @@ enum SSEScript {
             return steps + [sse(["type": "content_block_stop", "index": 0], event: "content_block_stop")]
         }
         switch reply {
+        case .echo:
+            return anthropic(.text(["echo"]))
         case .text(let chunks, let delayMs):
             return [start, .data("event: ping\ndata: {\"type\": \"ping\"}\n\n")] + textBlock(chunks, delayMs: delayMs) + stop("end_turn")
         case .length(let chunks):
