@@ -159,6 +159,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardChannelsTests",
+            dependencies: ["SwitchboardChannels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardAgentTests",
             dependencies: [
                 "SwitchboardAgent",

@@ -5,6 +5,7 @@ import Synchronization
 import SwitchboardAgent
 import SwitchboardChannels
 import SwitchboardPluginAPI
+import SwitchboardProtocol
 
 /// Where connectors hand inbound messages (the gateway's ``ChannelContext``): access control,
 /// the durable inbound journal, one worker per session that runs its messages in order, and
@@ -226,6 +227,12 @@ final class ChannelRouter: ChannelContext, Service {
             message: inbound.text, origin: .channel, connectionId: nil, timeoutMs: runs.config.timeoutSeconds * 1000, model: nil,
             extraSystemPrompt: Self.context(for: inbound), observer: directory.connector(inbound.connector)?.observer(for: inbound)
         )
+        do {
+            try await persistUserMessage(inbound, runId: request.runId)
+        } catch {
+            logger.error("could not save a channel message to its session; will retry", metadata: ["error.type": "\(type(of: error))"])
+            return false
+        }
         guard let handle = await start(request) else { return false }
         state.withLock { $0.running[inbound.id] = handle }
         let result = await waitForRun(handle)
@@ -250,6 +257,21 @@ final class ChannelRouter: ChannelContext, Service {
         }
         if reply != nil { outbox.poke() }
         return true
+    }
+
+    /// Appends the user's message to the session transcript once, even when the message is
+    /// run again after a restart (its transcript id is derived from the journal id).
+    private func persistUserMessage(_ inbound: InboundRecord, runId: String) async throws {
+        let sessions = runs.sessions
+        let session = try await sessions.ensureSession(key: inbound.sessionKey, agentId: config.agentId, nowMs: clock.nowMs())
+        let entryId = "inbound-\(inbound.id)"
+        let recent = try await sessions.transcript(sessionId: session.sessionId, limit: 20)
+        guard !recent.contains(where: { $0.message.id == entryId }) else { return }
+        var message = ChatMessage.text(inbound.text, role: "user", timestamp: inbound.receivedAtMs)
+        message.id = entryId
+        message.runId = runId
+        if let name = inbound.senderName { message.label = name }
+        _ = try await sessions.append(sessionId: session.sessionId, message: message, state: .complete)
     }
 
     /// Starts the run, waiting while the session's lane is full; nil when stopping.
