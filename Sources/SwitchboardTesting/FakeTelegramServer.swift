@@ -46,6 +46,7 @@ public final class FakeTelegramServer: Sendable {
     }
 
     private let state = Mutex(State())
+    private let hung = Gate()
     public let port: Int
     /// Yields the running count each time a message is delivered.
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
@@ -109,7 +110,10 @@ public final class FakeTelegramServer: Sendable {
         } _: { port in
             let server = FakeTelegramServer(port: port)
             box.server = server
-            defer { server.releasePollers() }
+            defer {
+                server.releasePollers()
+                server.hung.open()
+            }
             return try await body(server)
         }
     }
@@ -179,8 +183,9 @@ public final class FakeTelegramServer: Sendable {
         sendAttempted.continuation.yield(attempt)
         switch behaviour {
         case .hang:
-            try await Task.sleep(for: .seconds(3600))
-            throw CancellationError()
+            // Held until the fake server stops; by then the client has usually died or given up.
+            await hung.wait()
+            return Self.json(.serviceUnavailable, ["ok": false, "error_code": 503, "description": "Service Unavailable"])
         case .rateLimited(let seconds):
             return Self.json(
                 .tooManyRequests,
