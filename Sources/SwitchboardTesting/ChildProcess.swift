@@ -27,6 +27,9 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipe[0])
+        // NIO's sockets are not close-on-exec: without this the child would inherit this test
+        // process's listeners and keep their ports bound after the gateway stops.
+        _ = spawnCloseFrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -138,3 +141,8 @@ public final class ChildProcess: @unchecked Sendable {
         return fromCwd
     }
 }
+
+/// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does
+/// not surface: the child closes every descriptor from `from` up.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

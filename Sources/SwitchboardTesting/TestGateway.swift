@@ -40,14 +40,15 @@ public struct TestGateway: Sendable {
         allOverrides.merge(overrides) { _, new in new }
         let loaded = try ConfigLoader.load(paths: paths, environment: environment, overrides: allOverrides)
         // Restarting on a fixed port can meet the old sockets in FIN_WAIT for a moment; try again.
-        for attempt in 1...40 {
+        // A browser that has not yet closed its side keeps the old socket in FIN_WAIT2 for longer.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
             do {
                 return try await run(loaded: loaded, paths: paths, body)
-            } catch let error as GatewayStopped where error.addressInUse && attempt < 40 {
-                try await Task.sleep(for: .milliseconds(50))
+            } catch let error as GatewayStopped where error.addressInUse && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
             }
         }
-        throw GatewayStopped(addressInUse: true)
     }
 
     private static func run<T: Sendable>(
@@ -77,6 +78,7 @@ public struct TestGateway: Sendable {
                 if case .stopped(let error) = first, let error, String(describing: error).contains("Address already in use") {
                     throw GatewayStopped(addressInUse: true)
                 }
+                if case .stopped(let error) = first { throw GatewayStopped(cause: error.map { "\($0)" }) }
                 throw GatewayStopped()
             }
             let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, application: application)
@@ -137,6 +139,10 @@ enum Milestone: Sendable {
 /// The gateway's service group ended while the test still needed it.
 public struct GatewayStopped: Error, CustomStringConvertible {
     public var addressInUse = false
-    public var description: String { "the test gateway stopped unexpectedly (did its port or state dir clash?)" }
+    /// What the service group threw, if anything.
+    public var cause: String?
+    public var description: String {
+        "the test gateway stopped unexpectedly (did its port or state dir clash?)" + (cause.map { ": \($0)" } ?? "")
+    }
 }
 

@@ -1,0 +1,80 @@
+"""Drives the WebChat page in headless Chromium, as a new user would.
+
+Usage: webchat_e2e.py URL SCREENSHOT_DIR [--token TOKEN] [--restart]
+Prints progress markers the Swift test waits on; exits non-zero with a reason on failure.
+"""
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+url, shots = sys.argv[1], sys.argv[2]
+token = sys.argv[sys.argv.index("--token") + 1] if "--token" in sys.argv else None
+restart = "--restart" in sys.argv
+TIMEOUT = 20_000
+
+
+def say(marker):
+    print(marker, flush=True)
+
+
+def fail(reason):
+    print("FAIL " + reason, flush=True)
+    sys.exit(1)
+
+
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/", wait_until="domcontentloaded")
+
+    if token:
+        page.wait_for_selector("#auth.shown", timeout=TIMEOUT)
+        say("TOKEN_PROMPT_SHOWN")
+        page.fill("#token", token)
+        page.click("#save-token")
+
+    page.wait_for_selector('#status[data-state="connected"]', timeout=TIMEOUT)
+    say("CONNECTED")
+
+    page.fill("#input", "hello from the browser")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".msg.user", timeout=TIMEOUT)
+    # The reply streams in: wait for the final text, then check how it was rendered.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.msg.assistant')].some(e => e.textContent.includes('end of reply') && !e.classList.contains('streaming'))",
+        timeout=TIMEOUT,
+    )
+    reply = page.locator(".msg.assistant").last
+    if reply.locator("strong").first.text_content() != "bold":
+        fail("Markdown bold was not rendered")
+    if reply.locator("img, script").count() != 0:
+        fail("model output injected an element")
+    if "<img" not in reply.text_content():
+        fail("the escaped markup is not shown as text")
+    if page.evaluate("() => window.pwned") is not None:
+        fail("model output ran script")
+    page.screenshot(path=shots + "/webchat-reply.png", full_page=True)
+    say("REPLY_OK " + shots + "/webchat-reply.png")
+
+    if restart:
+        say("READY_FOR_RESTART")
+        page.wait_for_selector('#status:not([data-state="connected"])', timeout=TIMEOUT)
+        say("SAW_DISCONNECT")
+        page.wait_for_selector('#status[data-state="connected"]', timeout=TIMEOUT * 2)
+        # History came back from the new gateway process.
+        page.wait_for_function("() => document.querySelectorAll('.msg.user').length >= 1", timeout=TIMEOUT)
+        page.fill("#input", "are you back?")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.msg.assistant')].some(e => e.textContent.includes('back again'))", timeout=TIMEOUT
+        )
+        page.screenshot(path=shots + "/webchat-after-restart.png", full_page=True)
+        say("RECONNECTED_OK " + shots + "/webchat-after-restart.png")
+
+    if errors:
+        fail("page errors: " + "; ".join(errors))
+    browser.close()
+    say("DONE")
