@@ -116,7 +116,17 @@ final class OutboxDispatcher: Service, Sendable {
     }
 
     /// One attempt; false when the chat's later messages must wait.
-    private func deliver(_ row: OutboxRecord) async -> Bool {
+    private func deliver(_ scanned: OutboxRecord) async -> Bool {
+        // The scan may predate a delivery that just finished: act on the stored state only.
+        let row: OutboxRecord
+        do {
+            guard let fresh = try await store.outbox(id: scanned.id) else { return true }
+            guard fresh.state == .pending else { return true }
+            row = fresh
+        } catch {
+            logger.error("could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
+            return false
+        }
         var logger = self.logger
         logger[metadataKey: "sb.outbox.id"] = "\(row.id)"
         logger[metadataKey: "sb.channel"] = "\(row.channel)"
