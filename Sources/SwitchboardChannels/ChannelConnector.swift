@@ -16,10 +16,13 @@ public protocol ChannelConnector: Service {
     func status() -> [ChannelAccountStatus]
     /// Something that wants to watch the run answering `inbound` (streaming adapters), if any.
     func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)?
+    /// `inbound` is done without a reply (cancelled, or the agent had nothing to say).
+    func finished(_ inbound: InboundRecord, replied: Bool)
 }
 
 extension ChannelConnector {
     public func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)? { nil }
+    public func finished(_ inbound: InboundRecord, replied: Bool) {}
 }
 
 /// What the platform acknowledged.

@@ -62,11 +62,22 @@ public final class ClaraAdapterHub: ChannelConnector {
             node.status.lastError = nil
             for key in node.requests.keys { node.requests[key] = false }
             nodes[nodeId] = node
+            Self.evictStaleNodes(&nodes)
             return old?.linkId == linkId ? nil : old?.link
         }
         previous?.close(code: 4000, reason: "superseded by a newer registration of this node")
         logger.info("adapter registered", metadata: ["sb.adapter.node": "\(nodeId)", "sb.adapter.platform": "\(platform)"])
         context.deliveryPossible(connector: id)
+    }
+
+    /// Disconnected nodes are remembered for `channels.status` and redelivery, up to this many.
+    static let maxKnownNodes = 1000
+
+    /// Forgets the longest-disconnected nodes beyond ``maxKnownNodes`` (their replies stay in the outbox).
+    private static func evictStaleNodes(_ nodes: inout [String: Node]) {
+        guard nodes.count > maxKnownNodes else { return }
+        let stale = nodes.filter { $0.value.link == nil }.sorted { ($0.value.status.lastStartAtMs ?? 0) < ($1.value.status.lastStartAtMs ?? 0) }
+        for (id, _) in stale.prefix(nodes.count - maxKnownNodes) { nodes[id] = nil }
     }
 
     func unregister(nodeId: String, linkId: Int) {
@@ -155,6 +166,10 @@ public final class ClaraAdapterHub: ChannelConnector {
         }
         nodes.withLock { $0[nodeId]?.status.lastOutboundAtMs = context.nowMs() }
         return DeliveryReceipt(parts: [message.replyTo.map(Self.responseId) ?? "proactive-\(message.id)"])
+    }
+
+    public func finished(_ inbound: InboundRecord, replied: Bool) {
+        if !replied { untrack(nodeId: inbound.accountId, requestId: inbound.platformMessageId) }
     }
 
     public func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)? {

@@ -67,7 +67,10 @@ public final class TelegramConnector: ChannelConnector {
                     $0.lastError = nil
                 }
                 for update in updates {
-                    guard await handle(update, bot: me) else { break }
+                    guard await handle(update, bot: me) else {
+                        // Storage failed: fetch the same updates again after a pause.
+                        throw TelegramBotAPI.Failure(kind: .transport, code: nil, description: "could not store incoming messages; see the gateway log")
+                    }
                     offset = update.updateId + 1
                 }
             } catch {

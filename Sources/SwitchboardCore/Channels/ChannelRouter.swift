@@ -30,7 +30,9 @@ final class ChannelRouter: ChannelContext, Service {
         var busy: Set<String> = []
         /// Inbound id → its run, while running.
         var running: [Int64: RunHandle] = [:]
-        /// Inbound ids cancelled by the platform (complete them without a reply).
+        /// Inbound ids a worker has taken (from before its last state check until it is done).
+        var claimed: Set<Int64> = []
+        /// Claimed ids cancelled by the platform (complete them without a reply).
         var cancelled: Set<Int64> = []
     }
 
@@ -97,15 +99,25 @@ final class ChannelRouter: ChannelContext, Service {
         guard let record = try? await store.inbound(connector: connector, channel: channel, platformMessageId: platformMessageId),
             record.state == .pending
         else { return false }
-        let handle = state.withLock { state -> RunHandle? in
-            state.cancelled.insert(record.id)
-            return state.running[record.id]
+        enum Action { case abort(RunHandle), flagged, complete }
+        let action = state.withLock { state -> Action in
+            if let handle = state.running[record.id] {
+                state.cancelled.insert(record.id)
+                return .abort(handle)
+            }
+            // A worker holds it: it checks the flag before and after running.
+            if state.claimed.contains(record.id) {
+                state.cancelled.insert(record.id)
+                return .flagged
+            }
+            return .complete
         }
-        if let handle {
-            handle.abort(reason: "cancel")
-        } else {
-            try? await store.completeInbound(id: record.id, reply: nil, nowMs: clock.nowMs())
+        switch action {
+        case .abort(let handle): handle.abort(reason: "cancel")
+        case .flagged: break
+        case .complete: try? await store.completeInbound(id: record.id, reply: nil, nowMs: clock.nowMs())
         }
+        directory.connector(record.connector)?.finished(record, replied: false)
         return true
     }
 
@@ -218,7 +230,18 @@ final class ChannelRouter: ChannelContext, Service {
 
     /// Runs one message and stores its reply; false when the worker must stop (shutdown).
     private func process(_ inbound: InboundRecord) async -> Bool {
-        if state.withLock({ $0.cancelled.remove(inbound.id) != nil }) {
+        state.withLock { _ = $0.claimed.insert(inbound.id) }
+        defer {
+            state.withLock { state in
+                state.claimed.remove(inbound.id)
+                state.cancelled.remove(inbound.id)
+            }
+        }
+        // A cancel that came before the claim completed it already.
+        guard let current = try? await store.inbound(connector: inbound.connector, channel: inbound.channel, platformMessageId: inbound.platformMessageId),
+            current.state == .pending
+        else { return true }
+        if state.withLock({ $0.cancelled.contains(inbound.id) }) {
             try? await store.completeInbound(id: inbound.id, reply: nil, nowMs: clock.nowMs())
             return true
         }
@@ -234,11 +257,15 @@ final class ChannelRouter: ChannelContext, Service {
             return false
         }
         guard let handle = await start(request) else { return false }
-        state.withLock { $0.running[inbound.id] = handle }
+        let cancelledEarly = state.withLock { state in
+            state.running[inbound.id] = handle
+            return state.cancelled.contains(inbound.id)
+        }
+        if cancelledEarly { handle.abort(reason: "cancel") }
         let result = await waitForRun(handle)
         let cancelled = state.withLock { state in
             state.running[inbound.id] = nil
-            return state.cancelled.remove(inbound.id) != nil
+            return state.cancelled.contains(inbound.id)
         }
         guard let result else { return false }
         if result.status == .aborted && result.stopReason == "shutdown" { return false }
@@ -255,7 +282,11 @@ final class ChannelRouter: ChannelContext, Service {
             logger.error("could not store a channel reply; the message will be answered again", metadata: ["error.type": "\(type(of: error))"])
             return false
         }
-        if reply != nil { outbox.poke() }
+        if reply != nil {
+            outbox.poke()
+        } else {
+            directory.connector(inbound.connector)?.finished(inbound, replied: false)
+        }
         return true
     }
 

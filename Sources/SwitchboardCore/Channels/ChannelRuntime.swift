@@ -18,7 +18,9 @@ struct ChannelRuntime: Sendable {
     let telegram: TelegramConnector?
     let httpClients: HTTPClientsService?
 
-    init(config: ChannelConfiguration, store: any ChannelStoring, runs: AgentRunService, clock: GatewayClock, logger: Logger) {
+    /// - Parameter adapterSecret: what adapters must send in `register`: `channels.adapter.secret`,
+    ///   else the gateway's token or password, so a gateway with auth never admits anonymous adapters.
+    init(config: ChannelConfiguration, adapterSecret: String?, store: any ChannelStoring, runs: AgentRunService, clock: GatewayClock, logger: Logger) {
         self.config = config
         self.store = store
         let directory = ConnectorDirectory()
@@ -27,7 +29,7 @@ struct ChannelRuntime: Sendable {
         router = ChannelRouter(store: store, runs: runs, outbox: outbox, directory: directory, config: config, clock: clock, logger: logger)
         if config.adapter.enabled {
             let hub = ClaraAdapterHub(
-                settings: ClaraAdapterSettings(secret: config.adapter.secret, maxInFlightPerNode: config.adapter.maxInFlightPerNode), context: router,
+                settings: ClaraAdapterSettings(secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode), context: router,
                 logger: logger
             )
             directory.add(hub)

@@ -45,7 +45,11 @@ final class GatewayRuntime: Sendable {
         self.connections = ConnectionRegistry()
         self.boundPort = PortBox()
         self.agent = AgentRuntime(loaded: loaded, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger)
-        self.channels = ChannelRuntime(config: loaded.configuration.channels, store: channelStore, runs: agent.runs, clock: clock, logger: logger)
+        let auth = config.auth
+        let adapterSecret = loaded.configuration.channels.adapter.secret ?? (auth.effectiveMode == .token ? auth.token : auth.effectiveMode == .password ? auth.password : nil)
+        self.channels = ChannelRuntime(
+            config: loaded.configuration.channels, adapterSecret: adapterSecret, store: channelStore, runs: agent.runs, clock: clock, logger: logger
+        )
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),

@@ -66,6 +66,25 @@ struct AdapterProtocolTests {
         }
     }
 
+    @Test("without channels.adapter.secret, a gateway with a token requires that token in register")
+    func gatewayTokenGuardsAdapters() async throws {
+        try await FakeModelServer.with { model in
+            let config = modelConfig(model, extra: "channels: { adapter: { dmPolicy: \"open\" } },")
+            try await TestGateway.with(config: config, overrides: ["gateway.auth.token": "gw-token"]) { gateway in
+                let refused = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
+                    let error = try await socket.register(secret: nil)
+                    #expect(error?["code"] == "unauthorized")
+                    #expect(error?["message"]?.stringValue?.contains("register.secret is missing") == true)
+                }
+                #expect(refused.code == 1008)
+                _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
+                    #expect(try await socket.register(secret: "gw-token")?["type"] == "registered")
+                    try await socket.close()
+                }
+            }
+        }
+    }
+
     @Test("tool calls show as tool_start and tool_result")
     func toolEvents() async throws {
         try await FakeModelServer.with { model in
