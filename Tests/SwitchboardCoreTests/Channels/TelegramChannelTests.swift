@@ -65,6 +65,32 @@ struct TelegramChannelTests {
         }
     }
 
+    @Test("send delivers through the connector once per idempotency key, and names bad params")
+    func sendDeduplicates() async throws {
+        try await FakeModelServer.with { model in
+            try await FakeTelegramServer.with { telegram in
+                try await TestGateway.with(config: telegramConfig(model, telegram)) { gateway in
+                    try await gateway.withClient { client in
+                        let params = Send.Params(to: "77", message: "Reminder: **stand-up** at 10", channel: "telegram", idempotencyKey: "reminder-1")
+                        let first = try await client.call(Send.self, params)
+                        let again = try await client.call(Send.self, params)
+                        #expect(first.messageId == again.messageId && first.chatId == "77" && first.runId == "reminder-1")
+                        #expect(telegram.sent.count == 1)
+                        #expect(telegram.sent.first?.text == "Reminder: <b>stand-up</b> at 10")
+                        let reused = await #expect(throws: GatewayClientError.self) {
+                            try await client.call(Send.self, .init(to: "78", message: "other", channel: "telegram", idempotencyKey: "reminder-1"))
+                        }
+                        #expect(reused?.description.contains("idempotencyKey reminder-1 was already used for a different message") == true)
+                        let unknown = await #expect(throws: GatewayClientError.self) {
+                            try await client.call(Send.self, .init(to: "1", message: "x", channel: "carrier-pigeon", idempotencyKey: "k2"))
+                        }
+                        #expect(unknown?.description.contains("unknown channel carrier-pigeon (available: telegram)") == true)
+                    }
+                }
+            }
+        }
+    }
+
     @Test("groups are answered only when allowlisted and addressed")
     func groupRules() async throws {
         try await FakeModelServer.with { model in
