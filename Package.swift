@@ -177,6 +177,8 @@ let package = Package(
             name: "SwitchboardCoreTests",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardChannels",
+                "SwitchboardPluginAPI",
                 "SwitchboardClient",
                 "SwitchboardTesting",
                 "SwitchboardStore",

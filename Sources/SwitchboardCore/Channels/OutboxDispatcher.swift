@@ -18,6 +18,8 @@ final class OutboxDispatcher: Service, Sendable {
     /// Longest idle wait between scans (also the safety net for a missed wake-up).
     static let idleScanMs = 30_000
     static let batchSize = 64
+    /// How often old journal and outbox rows are pruned.
+    static let pruneIntervalMs = 3_600_000
 
     private let wake = WakeSignal()
     private let inFlight = Mutex<Set<Int64>>([])
@@ -56,7 +58,12 @@ final class OutboxDispatcher: Service, Sendable {
                 self.stopping.store(true, ordering: .relaxed)
                 self.wake.signal()
             }
+            var nextPruneAtMs = 0
             while !stopping.load(ordering: .relaxed) {
+                if clock.nowMs() >= nextPruneAtMs {
+                    nextPruneAtMs = clock.nowMs() + Self.pruneIntervalMs
+                    await prune()
+                }
                 for connector in retryConnectors.withLock({ set in defer { set.removeAll() }; return set }) {
                     try? await store.rescheduleOutbox(connector: connector, nowMs: clock.nowMs())
                 }
@@ -76,6 +83,16 @@ final class OutboxDispatcher: Service, Sendable {
                 // When everything due is already in flight, wait for a wake-up rather than spin.
                 await wake.wait(timeoutMs: waitMs == 0 ? Self.idleScanMs : waitMs)
             }
+        }
+    }
+
+    /// Keeps the channel tables bounded: rows older than `retentionHours` are deleted.
+    private func prune() async {
+        do {
+            let removed = try await store.pruneChannelHistory(beforeMs: clock.nowMs() - settings.retentionHours * 3_600_000)
+            if removed > 0 { logger.info("pruned old channel messages", metadata: ["sb.rows": "\(removed)"]) }
+        } catch {
+            logger.error("could not prune old channel messages", metadata: ["error.type": "\(type(of: error))"])
         }
     }
 

@@ -68,6 +68,8 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public var retryMaxMs = 300_000
         /// Chats delivered to at once (each chat's messages stay in order).
         public var concurrency = 8
+        /// Answered messages and finished outbox rows are kept this long (duplicate detection), then deleted.
+        public var retentionHours = 168
         public init() {}
     }
 }

@@ -18,6 +18,7 @@ extension ConfigKeys {
         int("channels.outbox.retryBaseMs", \.channels.outbox.retryBaseMs, 10...3_600_000, help: "first redelivery wait"),
         int("channels.outbox.retryMaxMs", \.channels.outbox.retryMaxMs, 10...86_400_000, help: "longest redelivery wait"),
         int("channels.outbox.concurrency", \.channels.outbox.concurrency, 1...256, help: "chats delivered to at once"),
+        int("channels.outbox.retentionHours", \.channels.outbox.retentionHours, 24...87_600, help: "keep answered messages and sent replies this long"),
     ]
         + accessKeys(
             "telegram", \.channels.telegram.access, allowFrom: \.channels.telegram.access.allowFrom,

@@ -179,6 +179,16 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
+    public func pruneChannelHistory(beforeMs: Int) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM channel_inbound WHERE state = 'done' AND received_at < ?", arguments: [beforeMs])
+            var removed = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", arguments: [beforeMs])
+            removed += db.changesCount
+            return removed
+        }
+    }
+
     public func rescheduleOutbox(connector: String, nowMs: Int) async throws {
         try await database.pool.write { db in
             try db.execute(

@@ -1,5 +1,7 @@
 import Foundation
 import SwitchboardChannels
+import SwitchboardPluginAPI
+import SwitchboardStore
 import SwitchboardProtocol
 import Testing
 
@@ -75,5 +77,34 @@ struct ChannelRulesTests {
         #expect(loaded.configuration.channels.telegram.botToken == "42:secret")
         #expect(ConfigKeys.key("channels.telegram.botToken")?.isSecret == true)
         #expect(ConfigKeys.key("channels.adapter.secret")?.isSecret == true)
+    }
+}
+
+@Suite("Channel store")
+struct ChannelStoreTests {
+    @Test("old answered messages and finished replies are pruned; pending ones stay")
+    func prune() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-store-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = SQLiteChannelStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
+        func inbound(_ id: String, at ms: Int) -> InboundRecord {
+            InboundRecord(
+                id: 0, connector: "telegram", channel: "telegram", accountId: "default", platformMessageId: id, sessionKey: "s", target: "1",
+                senderId: "1", senderName: nil, text: "hi", receivedAtMs: ms, state: .pending
+            )
+        }
+        let old = try #require(try await store.recordInbound(inbound("old", at: 1_000), cursor: nil))
+        let reply = NewOutboxMessage(idempotencyKey: "reply:old", connector: "telegram", channel: "telegram", accountId: "default", target: "1", text: "a", replyTo: nil)
+        try await store.completeInbound(id: old.id, reply: reply, nowMs: 1_000)
+        let sent = try #require(try await store.outbox(idempotencyKey: "reply:old"))
+        try await store.markDelivered(id: sent.id, parts: ["9"], nowMs: 1_500)
+        _ = try await store.recordInbound(inbound("waiting", at: 1_000), cursor: nil)
+        let pending = NewOutboxMessage(idempotencyKey: "send:x", connector: "telegram", channel: "telegram", accountId: "default", target: "1", text: "b", replyTo: nil)
+        _ = try await store.enqueueOutbox(pending, nowMs: 1_000)
+
+        #expect(try await store.pruneChannelHistory(beforeMs: 2_000) == 2)
+        #expect(try await store.inbound(connector: "telegram", channel: "telegram", platformMessageId: "old") == nil)
+        #expect(try await store.nextPendingInbound(sessionKey: "s")?.platformMessageId == "waiting")
+        #expect(try await store.outbox(idempotencyKey: "send:x")?.state == .pending)
     }
 }
