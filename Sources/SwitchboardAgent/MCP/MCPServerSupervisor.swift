@@ -48,12 +48,7 @@ public final class MCPServerSupervisor: Sendable {
         while ContinuousClock.now < deadline {
             let (status, signal) = state.withLock { ($0.status, $0.changed) }
             if predicate(status) { return true }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await signal.wait() }
-                group.addTask { try? await Task.sleep(until: deadline) }
-                await group.next()
-                group.cancelAll()
-            }
+            await waitAtMost(until: deadline) { await signal.wait() }
         }
         return predicate(status)
     }
@@ -78,12 +73,7 @@ public final class MCPServerSupervisor: Sendable {
     /// Waits until the first start attempt finished (successfully or not) or `timeout` passed.
     public func waitUntilStarted(timeout: Duration) async {
         let signal = state.withLock { $0.started }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await signal.wait() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitAtMost(timeout) { await signal.wait() }
     }
 
     /// Runs until cancelled, restarting the server whenever it exits.

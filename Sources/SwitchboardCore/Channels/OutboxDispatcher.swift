@@ -195,12 +195,7 @@ final class OutboxDispatcher: Service, Sendable {
         outcomeWaiters.withLock { $0[id, default: []].append(signal) }
         defer { outcomeWaiters.withLock { $0[id]?.removeAll { $0 === signal } } }
         if let row = try? await store.outbox(id: id), row.state != .pending { return row }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await signal.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(timeoutMs)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitAtMost(.milliseconds(timeoutMs)) { await signal.wait() }
         return try? await store.outbox(id: id)
     }
 

@@ -1,3 +1,4 @@
+import SwitchboardAgent
 import Synchronization
 
 /// A resettable wake-up for one waiting loop: `signal()` before `wait` is remembered, so a
@@ -24,12 +25,7 @@ final class WakeSignal: Sendable {
 
     /// Returns on a signal, after `timeoutMs`, or when the task is cancelled.
     func wait(timeoutMs: Int) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(max(timeoutMs, 0))) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitAtMost(.milliseconds(max(timeoutMs, 0))) { await self.wait() }
     }
 
     private func wait() async {

@@ -128,13 +128,8 @@ final class AgentRunService: Service, Sendable {
         let handles = state.withLock { Array($0.active.values) }
         guard !handles.isEmpty else { return }
         logger.notice("waiting for agent runs before stopping", metadata: ["sb.runs": "\(handles.count)", "sb.drain.ms": "\(drainMs)"])
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for handle in handles { await handle.finished.wait() }
-            }
-            group.addTask { try? await Task.sleep(for: .milliseconds(self.drainMs)) }
-            await group.next()
-            group.cancelAll()
+        await waitAtMost(.milliseconds(drainMs)) {
+            for handle in handles { await handle.finished.wait() }
         }
         for handle in state.withLock({ Array($0.active.values) }) { handle.abort(reason: "shutdown") }
         for handle in handles { await handle.finished.wait() }

@@ -1,3 +1,4 @@
+import SwitchboardAgent
 import Logging
 import ServiceLifecycle
 import SwitchboardProtocol
@@ -19,11 +20,6 @@ struct ShutdownCoordinator: Service {
         for connection in runtime.connections.all {
             connection.queue.requestClose(code: 1012, reason: "service restart")
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await runtime.connections.waitUntilEmpty() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(drainTimeoutMs)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitAtMost(.milliseconds(drainTimeoutMs)) { await runtime.connections.waitUntilEmpty() }
     }
 }
