@@ -28,6 +28,19 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
+    /// Like ``withClient(_:)`` but nothing is printed: a failure is thrown with its explanation.
+    func withClientQuietly<T: Sendable>(_ body: @Sendable (GatewayClient) async throws -> T) async throws -> T {
+        let configuration = try clientConfiguration()
+        do {
+            return try await withGatewayClient(configuration) { client in
+                try await client.waitUntilConnected(timeout: .seconds(timeout))
+                return try await body(client)
+            }
+        } catch let error as GatewayClientError {
+            throw ExplainedFailure(message: Self.explain(error, url: configuration.url))
+        }
+    }
+
     func clientConfiguration() throws -> GatewayClientConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let paths = paths.resolve()
@@ -80,4 +93,10 @@ struct ClientOptions: ParsableArguments {
             return error.description
         }
     }
+}
+
+/// A failure already phrased for the user.
+struct ExplainedFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -1,82 +1,18 @@
 import ArgumentParser
 import Foundation
-import Logging
-import ServiceLifecycle
-import UnixSignals
 import SwitchboardCore
 
-/// `switchboard gateway`: runs the gateway in the foreground until SIGTERM or SIGINT.
+/// `switchboard gateway …`: run the gateway, or manage one running in the background.
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
-        abstract: "Run the gateway in the foreground (WebSocket control plane, HTTP health on the same port)."
+        abstract: "Run the gateway (foreground by default) or manage the background daemon and its service unit.",
+        subcommands: [
+            GatewayRunCommand.self, GatewayStartCommand.self, GatewayStopCommand.self, GatewayRestartCommand.self, GatewayStatusCommand.self,
+            GatewayLogsCommand.self, GatewayInstallCommand.self, GatewayUninstallCommand.self,
+        ],
+        defaultSubcommand: GatewayRunCommand.self
     )
-
-    @OptionGroup var paths: PathOptions
-
-    @Option(help: "TCP port (default 18789; 0 picks a free one).") var port: Int?
-    @Option(help: "Bind address: loopback, lan, or an IP address (default loopback).") var bind: String?
-    @Option(help: "Shared gateway token (prefer SWITCHBOARD_GATEWAY_TOKEN: flags show up in ps).") var token: String?
-    @Option(help: "Shared gateway password (prefer SWITCHBOARD_GATEWAY_PASSWORD).") var password: String?
-    @Option(name: .customLong("tick-interval-ms"), help: "tick event period in ms (default 30000).") var tickIntervalMs: Int?
-    @Option(name: .customLong("handshake-timeout-ms"), help: "Time allowed to complete connect, in ms (default 10000).") var handshakeTimeoutMs: Int?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: String?
-
-    func run() async throws {
-        var overrides: [String: String] = [:]
-        overrides["gateway.port"] = port.map(String.init)
-        overrides["gateway.bind"] = bind
-        overrides["gateway.auth.token"] = token
-        overrides["gateway.auth.password"] = password
-        overrides["gateway.tickIntervalMs"] = tickIntervalMs.map(String.init)
-        overrides["gateway.handshakeTimeoutMs"] = handshakeTimeoutMs.map(String.init)
-        overrides["logging.level"] = logLevel
-        let environment = ProcessInfo.processInfo.environment
-        let loaded: LoadedConfiguration
-        do {
-            loaded = try ConfigLoader.load(paths: paths.resolve(), environment: environment, overrides: overrides)
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
-            throw ExitCode(ExitCodes.config)
-        }
-        let sink = LogSink()
-        let level = Logger.Level(rawValue: loaded.configuration.logging.level) ?? .info
-        let console = loaded.configuration.logging.console
-        let logger = Logger(label: "switchboard") { label in
-            var handlers: [any LogHandler] = [JSONLinesLogHandler(label: label, sink: sink, level: level)]
-            if console == "human" {
-                var stream = StreamLogHandler.standardError(label: label)
-                stream.logLevel = level
-                handlers.append(stream)
-            } else if console == "json" {
-                handlers.append(ConsoleJSONLogHandler(label: label, level: level))
-            }
-            return MultiplexLogHandler(handlers)
-        }
-        let application: GatewayApplication
-        do {
-            application = try GatewayApplication(loaded: loaded, logSink: sink, logger: logger)
-        } catch {
-            FileHandle.standardError.write(Data("switchboard: cannot open the state dir \(loaded.paths.stateDir): \(error)\n".utf8))
-            throw ExitCode(ExitCodes.config)
-        }
-        let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        do {
-            try await group.run()
-        } catch {
-            let text = String(describing: error)
-            if text.contains("Address already in use") || text.contains("EADDRINUSE") || text.contains("errno: 98") {
-                FileHandle.standardError.write(
-                    Data("switchboard: port \(loaded.configuration.gateway.port) on \(loaded.configuration.bindHost) is already in use (is another gateway running?)\n".utf8)
-                )
-                throw ExitCode(ExitCodes.config)
-            }
-            FileHandle.standardError.write(Data("switchboard: gateway stopped: \(text)\n".utf8))
-            throw ExitCode(ExitCodes.failure)
-        }
-    }
 }
 
 /// `--state-dir` and `--config`, shared by commands that read local state.
@@ -87,31 +23,88 @@ struct PathOptions: ParsableArguments {
     func resolve() -> GatewayPaths {
         GatewayPaths.resolve(stateDirFlag: stateDir, configFlag: config, environment: ProcessInfo.processInfo.environment)
     }
+
+    /// The flags again, for a child gateway (`gateway start`) or a service unit: absolute paths.
+    var arguments: [String] {
+        let paths = resolve()
+        return ["--state-dir", Self.absolute(paths.stateDir), "--config", Self.absolute(paths.configPath)]
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
 }
 
-/// JSON lines on stderr, for `logging.console = json` (log shippers read it).
-struct ConsoleJSONLogHandler: LogHandler {
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-    let inner: JSONLinesLogHandler
-    let sink = LogSink(capacity: 1)
+/// Flags that override config keys when running the gateway.
+struct GatewayFlags: ParsableArguments {
+    @Option(help: "TCP port (default 18789; 0 picks a free one).") var port: Int?
+    @Option(help: "Bind address: loopback, lan, or an IP address (default loopback).") var bind: String?
+    @Option(help: "Shared gateway token (prefer SWITCHBOARD_GATEWAY_TOKEN: flags show up in ps).") var token: String?
+    @Option(help: "Shared gateway password (prefer SWITCHBOARD_GATEWAY_PASSWORD).") var password: String?
+    @Option(name: .customLong("tick-interval-ms"), help: "tick event period in ms (default 30000).") var tickIntervalMs: Int?
+    @Option(name: .customLong("handshake-timeout-ms"), help: "Time allowed to complete connect, in ms (default 10000).") var handshakeTimeoutMs: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(
+        name: .customLong("env-file"),
+        help: "KEY=VALUE file read before the config (secrets for launchd; systemd units use EnvironmentFile). Real environment variables win."
+    ) var envFile: String?
 
-    init(label: String, level: Logger.Level) {
-        logLevel = level
-        inner = JSONLinesLogHandler(label: label, sink: sink, level: level)
+    var overrides: [String: String] {
+        var overrides: [String: String] = [:]
+        overrides["gateway.port"] = port.map(String.init)
+        overrides["gateway.bind"] = bind
+        overrides["gateway.auth.token"] = token
+        overrides["gateway.auth.password"] = password
+        overrides["gateway.tickIntervalMs"] = tickIntervalMs.map(String.init)
+        overrides["gateway.handshakeTimeoutMs"] = handshakeTimeoutMs.map(String.init)
+        overrides["logging.level"] = logLevel
+        return overrides
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+    /// Flags passed on to a background gateway (secrets excluded: they would show in `ps`).
+    var arguments: [String] {
+        var arguments: [String] = []
+        if let port { arguments += ["--port", String(port)] }
+        if let bind { arguments += ["--bind", bind] }
+        if let tickIntervalMs { arguments += ["--tick-interval-ms", String(tickIntervalMs)] }
+        if let handshakeTimeoutMs { arguments += ["--handshake-timeout-ms", String(handshakeTimeoutMs)] }
+        if let logLevel { arguments += ["--log-level", logLevel] }
+        if let envFile { arguments += ["--env-file", PathOptions.absolute(envFile)] }
+        return arguments
     }
 
-    func log(event: LogEvent) {
-        var handler = inner
-        handler.metadata = metadata
-        handler.log(event: event)
-        if let line = sink.takeAll().first {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+    /// The process environment, with the env file's entries added where not already set.
+    func environment() throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        guard let envFile else { return environment }
+        guard let text = try? String(contentsOfFile: envFile, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("switchboard: cannot read --env-file \(envFile)\n".utf8))
+            throw ExitCode(ExitCodes.config)
+        }
+        for (key, value) in EnvironmentFile.parse(text) where environment[key] == nil { environment[key] = value }
+        return environment
+    }
+}
+
+/// systemd-style `KEY=VALUE` lines; `#` comments, optional quotes.
+enum EnvironmentFile {
+    static func parse(_ text: String) -> [(String, String)] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { return nil }
+            var key = String(trimmed[..<equals]).trimmingCharacters(in: .whitespaces)
+            if key.hasPrefix("export ") { key = String(key.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            var value = String(trimmed[trimmed.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            return key.isEmpty ? nil : (key, value)
         }
     }
+}
+
+/// Prints `message` to stderr and exits with `code` (78 = do not restart me).
+func fail(_ message: String, code: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("switchboard: \(message)\n".utf8))
+    return ExitCode(code)
 }

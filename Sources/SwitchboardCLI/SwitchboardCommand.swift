@@ -6,7 +6,10 @@ struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "A gateway between chat apps and an AI agent, speaking the OpenClaw gateway protocol.",
-        subcommands: [GatewayCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, SchemaCommand.self]
+        subcommands: [
+            GatewayCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, ConfigCommand.self, DoctorCommand.self,
+            SchemaCommand.self,
+        ]
     )
 }
 

@@ -11,7 +11,11 @@ public struct TestGateway: Sendable {
     public let port: Int
     public let paths: GatewayPaths
     public let logFile: String
-    public let application: GatewayApplication
+    /// Runs the gateway's generations (restart, reload, metrics).
+    public let supervisor: GatewaySupervisor
+
+    /// The running generation (nil between the generations of a restart).
+    public var application: GatewayApplication? { supervisor.application }
 
     public var url: String { "ws://127.0.0.1:\(port)" }
     public var httpBase: String { "http://127.0.0.1:\(port)" }
@@ -44,7 +48,7 @@ public struct TestGateway: Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             do {
-                return try await run(loaded: loaded, paths: paths, body)
+                return try await run(loaded: loaded, paths: paths, environment: environment, overrides: allOverrides, body)
             } catch let error as GatewayStopped where error.addressInUse && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -52,12 +56,13 @@ public struct TestGateway: Sendable {
     }
 
     private static func run<T: Sendable>(
-        loaded: LoadedConfiguration, paths: GatewayPaths, _ body: @Sendable (TestGateway) async throws -> T
+        loaded: LoadedConfiguration, paths: GatewayPaths, environment: [String: String], overrides: [String: String], _ body: @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
-        let sink = LogSink()
-        let logger = Logger(label: "switchboard.test") { label in JSONLinesLogHandler(label: label, sink: sink, level: .debug) }
-        let application = try GatewayApplication(loaded: loaded, logSink: sink, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        let logging = GatewayLogging(level: .debug)
+        let logger = logging.makeLogger(label: "switchboard.test", console: "off")
+        let launch = GatewayLaunch(paths: paths, environment: environment, overrides: overrides)
+        let supervisor = GatewaySupervisor(launch: launch, loaded: loaded, logging: logging, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [supervisor], logger: logger))
         return try await withThrowingTaskGroup(of: Milestone.self) { tasks in
             tasks.addTask {
                 do {
@@ -68,20 +73,20 @@ public struct TestGateway: Sendable {
                 }
             }
             tasks.addTask {
-                guard let port = await application.waitUntilListening() else { return .stopped(CancellationError()) }
-                return .listening(port)
+                guard let listening = await supervisor.waitUntilListening() else { return .stopped(CancellationError()) }
+                return .listening(listening.port)
             }
             // A start-up failure (e.g. the port is taken) ends the wait instead of hanging it.
             let first = try await tasks.next()
             guard case .listening(let port) = first else {
                 tasks.cancelAll()
-                if case .stopped(let error) = first, let error, String(describing: error).contains("Address already in use") {
+                if case .stopped(let error) = first, let error, String(describing: error).contains("already in use") {
                     throw GatewayStopped(addressInUse: true)
                 }
                 if case .stopped(let error) = first { throw GatewayStopped(cause: error.map { "\($0)" }) }
                 throw GatewayStopped()
             }
-            let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, application: application)
+            let gateway = TestGateway(port: port, paths: paths, logFile: loaded.logFile, supervisor: supervisor)
             let result: Result<T, any Error>
             do {
                 result = .success(try await body(gateway))

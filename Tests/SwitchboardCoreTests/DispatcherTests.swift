@@ -29,7 +29,7 @@ struct DispatcherTests {
     @Test func aThrowingHandlerAnswersUnavailableWithoutInternals() async throws {
         var registry = MethodRegistry()
         registry.register(Status.self) { _, _ in throw SecretFailure() }
-        let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"))
+        let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
         let frame = Data(#"{"type":"req","id":"r1","method":"status"}"#.utf8)
         let answer = try response(await dispatcher.handle(frame: frame, requestId: "r1", method: "status", connection: connection(scopes: [.read])))
         #expect(answer["ok"] == false && answer["id"] == "r1")
@@ -41,7 +41,7 @@ struct DispatcherTests {
     @Test func gatewayErrorsFromHandlersPassThrough() async throws {
         var registry = MethodRegistry()
         registry.register(Status.self) { _, _ in throw GatewayError.invalidRequest("sessionKey: unknown session") }
-        let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"))
+        let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
         let frame = Data(#"{"type":"req","id":"r2","method":"status"}"#.utf8)
         let answer = try response(await dispatcher.handle(frame: frame, requestId: "r2", method: "status", connection: connection(scopes: [.read])))
         #expect(answer["error"]?["message"] == "sessionKey: unknown session")

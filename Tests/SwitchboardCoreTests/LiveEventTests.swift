@@ -94,7 +94,7 @@ struct LiveEventTests {
     @Test func aSlowConsumerIsDroppedWithoutSlowingOthers() async throws {
         // A small queue so the slow client overflows soon after the kernel buffers fill.
         try await TestGateway.with(overrides: ["gateway.maxBufferedBytes": "262144", "gateway.closeTimeoutMs": "20000"]) { gateway in
-            let bus = gateway.application.runtime.bus
+            let bus = try #require(gateway.application).runtime.bus
             let observed = ClosureBox()
             let resume = AsyncStream<Void>.makeStream()
             let connected = AsyncStream<Void>.makeStream()
@@ -155,7 +155,7 @@ struct LiveEventTests {
 extension LiveEventTests {
     @Test func droppedEventsStillAdvanceSeqSoTheGapIsVisible() async throws {
         try await TestGateway.with(overrides: ["gateway.maxBufferedBytes": "262144"]) { gateway in
-            let bus = gateway.application.runtime.bus
+            let bus = try #require(gateway.application).runtime.bus
             let observed = ClosureBox()
             let resume = AsyncStream<Void>.makeStream()
             let connected = AsyncStream<Void>.makeStream()

@@ -127,7 +127,8 @@ struct LiveMethodTests {
 
     @Test func registryMatchesTheCatalog() async throws {
         try await TestGateway.with { gateway in
-            #expect(gateway.application.methodNames == MethodCatalog.names)
+            let application = try #require(gateway.application)
+            #expect(application.methodNames == MethodCatalog.names)
         }
     }
 

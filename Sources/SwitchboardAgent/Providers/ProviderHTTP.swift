@@ -28,14 +28,19 @@ public struct ProviderHTTP: Sendable {
     let retry: RetryPolicy
     let timeouts: Timeouts
     let logger: Logger
+    let observer: (@Sendable (ProviderCallSample) -> Void)?
     /// Largest error body read to explain a failure.
     static let maxErrorBodyBytes = 64 * 1024
 
-    public init(client: HTTPClient, retry: RetryPolicy, timeouts: Timeouts, logger: Logger) {
+    /// - Parameter observer: told the timing of every attempt (metrics).
+    public init(
+        client: HTTPClient, retry: RetryPolicy, timeouts: Timeouts, logger: Logger, observer: (@Sendable (ProviderCallSample) -> Void)? = nil
+    ) {
         self.client = client
         self.retry = retry
         self.timeouts = timeouts
         self.logger = logger
+        self.observer = observer
     }
 
     /// A client whose idle-read and connect timeouts come from `timeouts`; shut it down when done.
@@ -91,14 +96,19 @@ public struct ProviderHTTP: Sendable {
         request.headers = target.headers
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
+        let started = ContinuousClock.now
         do {
             response = try await client.execute(request, timeout: .milliseconds(Int64(timeouts.responseMs)), logger: logger)
         } catch {
+            observer?(ProviderCallSample(providerId: target.providerId, outcome: "transport_error", responseHead: nil))
             throw Self.transportError(error, target: target, phase: "connecting")
         }
+        let head = ContinuousClock.now - started
         guard (200..<300).contains(response.status.code) else {
+            observer?(ProviderCallSample(providerId: target.providerId, outcome: "http_\(response.status.code)", responseHead: head))
             throw await Self.statusError(response, target: target)
         }
+        observer?(ProviderCallSample(providerId: target.providerId, outcome: "ok", responseHead: head))
         var parser = SSEParser()
         do {
             for try await chunk in response.body {
@@ -184,4 +194,13 @@ public struct ProviderHTTP: Sendable {
         if let client = error as? HTTPClientError { return "\(client)" }
         return "\(type(of: error))"
     }
+}
+
+/// One model call attempt as metrics see it.
+public struct ProviderCallSample: Sendable {
+    public var providerId: String
+    /// `ok`, `http_<status>` or `transport_error`.
+    public var outcome: String
+    /// Time from sending the request to the response head (nil when none came).
+    public var responseHead: Duration?
 }

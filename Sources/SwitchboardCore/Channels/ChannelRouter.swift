@@ -18,11 +18,9 @@ final class ChannelRouter: ChannelContext, Service {
     let runs: AgentRunService
     let outbox: OutboxDispatcher
     let directory: ConnectorDirectory
-    let config: ChannelConfiguration
+    let live: LiveConfiguration
     let clock: GatewayClock
     let logger: Logger
-    /// How long shutdown waits for runs answering channel messages.
-    let drainMs: Int
 
     private struct State {
         var accepting = true
@@ -43,19 +41,23 @@ final class ChannelRouter: ChannelContext, Service {
     private let workContinuation: AsyncStream<String>.Continuation
 
     init(
-        store: any ChannelStoring, runs: AgentRunService, outbox: OutboxDispatcher, directory: ConnectorDirectory, config: ChannelConfiguration,
-        clock: GatewayClock, logger: Logger, drainMs: Int = 10_000
+        store: any ChannelStoring, runs: AgentRunService, outbox: OutboxDispatcher, directory: ConnectorDirectory, live: LiveConfiguration,
+        clock: GatewayClock, logger: Logger
     ) {
         self.store = store
         self.runs = runs
         self.outbox = outbox
         self.directory = directory
-        self.config = config
+        self.live = live
         self.clock = clock
         self.logger = logger
-        self.drainMs = drainMs
         (work, workContinuation) = AsyncStream.makeStream(of: String.self)
     }
+
+    /// Access rules and pairing limits are hot: read per message.
+    var config: ChannelConfiguration { live.current.channels }
+    /// How long shutdown waits for runs answering channel messages (`gateway.shutdownDrainMs`).
+    var drainMs: Int { live.current.gateway.shutdownDrainMs }
 
     // MARK: ChannelContext
 

@@ -9,7 +9,7 @@ import SwitchboardPluginAPI
 /// The channel side of one gateway, built from configuration: router, outbox and the
 /// enabled connectors, plus the order their services start in.
 struct ChannelRuntime: Sendable {
-    let config: ChannelConfiguration
+    let live: LiveConfiguration
     let store: any ChannelStoring
     let directory: ConnectorDirectory
     let outbox: OutboxDispatcher
@@ -20,13 +20,16 @@ struct ChannelRuntime: Sendable {
 
     /// - Parameter adapterSecret: what adapters must send in `register`: `channels.adapter.secret`,
     ///   else the gateway's token or password, so a gateway with auth never admits anonymous adapters.
-    init(config: ChannelConfiguration, adapterSecret: String?, store: any ChannelStoring, runs: AgentRunService, clock: GatewayClock, logger: Logger) {
-        self.config = config
+    var config: ChannelConfiguration { live.current.channels }
+
+    init(live: LiveConfiguration, adapterSecret: String?, store: any ChannelStoring, runs: AgentRunService, clock: GatewayClock, logger: Logger) {
+        let config = live.current.channels
+        self.live = live
         self.store = store
         let directory = ConnectorDirectory()
         self.directory = directory
         outbox = OutboxDispatcher(store: store, settings: config.outbox, directory: directory, clock: clock, logger: logger)
-        router = ChannelRouter(store: store, runs: runs, outbox: outbox, directory: directory, config: config, clock: clock, logger: logger)
+        router = ChannelRouter(store: store, runs: runs, outbox: outbox, directory: directory, live: live, clock: clock, logger: logger)
         if config.adapter.enabled {
             let hub = ClaraAdapterHub(
                 settings: ClaraAdapterSettings(secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode), context: router,

@@ -16,7 +16,8 @@ extension ConfigKeys {
                 case .failure(let problem): return problem.message
                 }
             },
-            current: { ProviderConfigParser.json($0.agent.providers) }
+            current: { ProviderConfigParser.json($0.agent.providers) },
+            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["baseUrl"]]]
         ),
         optionalString("agents.defaults.model", \.agent.defaultModel, env: "SWITCHBOARD_MODEL", secret: false, help: "default model as provider/model"),
         int("agents.defaults.timeoutSeconds", \.agent.timeoutSeconds, 1...86_400, help: "run timeout"),
@@ -39,7 +40,8 @@ extension ConfigKeys {
                 case .failure(let problem): return problem.message
                 }
             },
-            current: { AgentListParser.json($0.agent.agents) }
+            current: { AgentListParser.json($0.agent.agents) },
+            schema: ["type": "array", "items": ["type": "object", "required": ["id"]]]
         ),
         int("models.retry.maxAttempts", \.agent.retry.maxAttempts, 1...10, help: "attempts per model call (429/5xx/disconnect)"),
         int("models.retry.baseDelayMs", \.agent.retry.baseDelayMs, 0...60_000, help: "first backoff delay"),
@@ -65,7 +67,8 @@ extension ConfigKeys {
                 case .failure(let problem): return problem.message
                 }
             },
-            current: { MCPConfigParser.json($0.agent.mcpServers) }
+            current: { MCPConfigParser.json($0.agent.mcpServers) },
+            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["command"]]]
         ),
     ]
 
@@ -77,7 +80,8 @@ extension ConfigKeys {
                 config[keyPath: keyPath] = bool
                 return nil
             },
-            current: { .bool($0[keyPath: keyPath]) }
+            current: { .bool($0[keyPath: keyPath]) },
+            schema: ["type": "boolean"]
         )
     }
 }

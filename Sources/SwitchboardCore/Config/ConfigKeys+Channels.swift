@@ -45,7 +45,8 @@ extension ConfigKeys {
                     config[keyPath: keyPath].dmPolicy = policy
                     return nil
                 },
-                current: { .string($0[keyPath: keyPath].dmPolicy.rawValue) }
+                current: { .string($0[keyPath: keyPath].dmPolicy.rawValue) },
+                schema: ["enum": .array(policies.map { .string($0) })]
             ),
             stringList("channels.\(channel).allowFrom", allowFrom, help: "sender ids always allowed"),
             stringList("channels.\(channel).groupAllowFrom", groupAllowFrom, help: "group ids answered in (* = all)"),
@@ -72,7 +73,8 @@ extension ConfigKeys {
                 config[keyPath: keyPath] = ids
                 return nil
             },
-            current: { .array($0[keyPath: keyPath].map { .string($0) }) }
+            current: { .array($0[keyPath: keyPath].map { .string($0) }) },
+            schema: ["type": "array", "items": ["type": ["string", "integer"]]]
         )
     }
 }

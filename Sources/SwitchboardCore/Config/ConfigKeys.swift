@@ -1,4 +1,4 @@
-import SwitchboardProtocol
+public import SwitchboardProtocol
 
 /// One configurable setting: where it lives in the file, its env variable, how to parse it.
 public struct ConfigKey: Sendable {
@@ -8,6 +8,11 @@ public struct ConfigKey: Sendable {
     public var isSecret: Bool
     let apply: @Sendable (inout GatewayConfiguration, JSONValue) -> String?
     let current: @Sendable (GatewayConfiguration) -> JSONValue
+    /// JSON Schema of the value, for `config.schema`.
+    var schema: JSONValue = .object([:])
+
+    /// The key's effective value in `configuration`, as JSON.
+    public func value(in configuration: GatewayConfiguration) -> JSONValue { current(configuration) }
 
     /// Parses a string from env or a flag into the JSON the key expects.
     func parseText(_ text: String) -> JSONValue {
@@ -48,12 +53,20 @@ public enum ConfigKeys {
         int("gateway.deviceSignatureSkewMs", \.gateway.deviceSignatureSkewMs, 1_000...3_600_000, help: "allowed device clock skew"),
         int("gateway.idempotency.ttlMs", \.gateway.idempotency.ttlMs, 1_000...86_400_000, help: "idempotency cache entry lifetime"),
         int("gateway.idempotency.maxEntries", \.gateway.idempotency.maxEntries, 1...1_000_000, help: "idempotency cache size"),
+        int("gateway.shutdownDrainMs", \.gateway.shutdownDrainMs, 0...600_000, help: "stop/restart waits this long for clients and runs"),
+        bool("gateway.reload.watch", \.gateway.reload.watch, help: "apply config file edits while running"),
+        int("gateway.reload.debounceMs", \.gateway.reload.debounceMs, 0...60_000, help: "quiet time after an edit before it is read"),
+        int("gateway.reload.pollIntervalMs", \.gateway.reload.pollIntervalMs, 100...3_600_000, help: "file check period without change notifications"),
+        bool("gateway.metrics.enabled", \.gateway.metricsEnabled, help: "serve GET /metrics (Prometheus text; gateway auth applies)"),
+        int("gateway.configWritesPerMinute", \.gateway.configWritesPerMinute, 1...10_000, help: "config.set/patch/apply calls per method per minute"),
         choice(
             "logging.level", \.logging.level, ["trace", "debug", "info", "notice", "warning", "error", "critical"],
             env: "SWITCHBOARD_LOG_LEVEL", help: "log level"
         ),
         optionalString("logging.file", \.logging.file, env: nil, secret: false, help: "JSON-lines log file (default <stateDir>/logs/gateway.jsonl)"),
         choice("logging.console", \.logging.console, ["human", "json", "off"], env: nil, help: "console log format"),
+        int("logging.maxFileBytes", \.logging.maxFileBytes, 4096...(1024 * 1024 * 1024), help: "rotate the log file past this size"),
+        int("logging.maxFiles", \.logging.maxFiles, 1...100, help: "rotated log files kept"),
     ] + agentKeys + channelKeys
 
     public static func key(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
@@ -71,7 +84,8 @@ public enum ConfigKeys {
                 config[keyPath: keyPath] = int
                 return nil
             },
-            current: { .int($0[keyPath: keyPath]) }
+            current: { .int($0[keyPath: keyPath]) },
+            schema: ["type": "integer", "minimum": .int(range.lowerBound), "maximum": .int(range.upperBound)]
         )
     }
 
@@ -83,7 +97,8 @@ public enum ConfigKeys {
                 config[keyPath: keyPath] = string
                 return nil
             },
-            current: { .string($0[keyPath: keyPath]) }
+            current: { .string($0[keyPath: keyPath]) },
+            schema: ["type": "string", "minLength": 1]
         )
     }
 
@@ -104,7 +119,8 @@ public enum ConfigKeys {
                 config[keyPath: keyPath] = string.isEmpty ? nil : string
                 return nil
             },
-            current: { config in config[keyPath: keyPath].map { .string($0) } ?? .null }
+            current: { config in config[keyPath: keyPath].map { .string($0) } ?? .null },
+            schema: ["type": ["string", "null"]]
         )
     }
 
@@ -120,7 +136,8 @@ public enum ConfigKeys {
                 config[keyPath: keyPath] = string
                 return nil
             },
-            current: { .string($0[keyPath: keyPath]) }
+            current: { .string($0[keyPath: keyPath]) },
+            schema: ["enum": .array(values.map { .string($0) })]
         )
     }
 
@@ -141,7 +158,8 @@ public enum ConfigKeys {
                 config[keyPath: keyPath] = mode
                 return nil
             },
-            current: { config in config[keyPath: keyPath].map { .string($0.rawValue) } ?? .null }
+            current: { config in config[keyPath: keyPath].map { .string($0.rawValue) } ?? .null },
+            schema: ["enum": .array(values.map { .string($0) } + [.null])]
         )
     }
 

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 public import SwitchboardProtocol
 
 /// Why a configuration was refused. Every problem names the key path (or env variable or
@@ -45,7 +45,14 @@ public enum ConfigLoader {
     ///   - overrides: flag values keyed by config path, e.g. `["gateway.port": "0"]`.
     /// - Throws: ``ConfigError`` naming every bad key.
     public static func load(paths: GatewayPaths, environment: [String: String], overrides: [String: String] = [:]) throws -> LoadedConfiguration {
-        let file = try readFile(at: paths.configPath)
+        try resolve(file: readFile(at: paths.configPath), paths: paths, environment: environment, overrides: overrides)
+    }
+
+    /// Builds the configuration from an already-read file (also used to validate an edit
+    /// before it is written).
+    public static func resolve(
+        file: ConfigFileSnapshot, paths: GatewayPaths, environment: [String: String], overrides: [String: String]
+    ) throws -> LoadedConfiguration {
         var configuration = GatewayConfiguration()
         if let parsed = file.parsed {
             let problems = apply(json: parsed, to: &configuration)
@@ -77,6 +84,11 @@ public enum ConfigLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             return ConfigFileSnapshot(path: path, exists: false, parsed: nil, hash: sha256Hex(Data()))
         }
+        return try parse(data, path: path)
+    }
+
+    /// Parses file content (JSON5, an object at the top).
+    public static func parse(_ data: Data, path: String) throws -> ConfigFileSnapshot {
         let hash = sha256Hex(data)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return ConfigFileSnapshot(path: path, exists: true, parsed: .object([:]), hash: hash)

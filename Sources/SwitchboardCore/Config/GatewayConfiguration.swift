@@ -35,7 +35,25 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// Allowed clock difference for `device.signedAt` (newest OpenClaw: 2 min).
         public var deviceSignatureSkewMs = 120_000
         public var idempotency = Idempotency()
+        /// How long a stop or restart waits for clients to leave and runs to finish before
+        /// aborting what is left (runs are persisted as interrupted).
+        public var shutdownDrainMs = 5_000
+        public var reload = Reload()
+        /// Serve `GET /metrics` (behind the gateway auth when auth is on).
+        public var metricsEnabled = true
+        /// `config.set`/`patch`/`apply` calls allowed per method per minute.
+        public var configWritesPerMinute = 30
 
+        public init() {}
+    }
+
+    public struct Reload: Sendable, Hashable {
+        /// Watch the config file and apply edits without a restart where possible.
+        public var watch = true
+        /// Quiet time after the last change before the file is read (editors write in steps).
+        public var debounceMs = 200
+        /// How often the file is checked where change notifications are unavailable.
+        public var pollIntervalMs = 1_000
         public init() {}
     }
 
@@ -76,6 +94,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var file: String?
         /// Console output: `human`, `json` or `off`.
         public var console = "human"
+        /// The log file is rotated (`.1`, `.2`, …) when it would grow past this size.
+        public var maxFileBytes = 10 * 1024 * 1024
+        /// Rotated files kept besides the live one.
+        public var maxFiles = 5
         public init() {}
     }
 }

@@ -16,7 +16,7 @@ struct ConnectionHandler: Sendable {
 
     init(runtime: GatewayRuntime) {
         self.runtime = runtime
-        self.dispatcher = Dispatcher(registry: runtime.registry, logger: runtime.logger)
+        self.dispatcher = Dispatcher(registry: runtime.registry, logger: runtime.logger, metrics: runtime.host.metrics)
     }
 
     private enum ChildResult: Sendable {

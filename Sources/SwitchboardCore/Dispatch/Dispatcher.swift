@@ -8,20 +8,29 @@ import SwitchboardProtocol
 struct Dispatcher: Sendable {
     let registry: MethodRegistry
     let logger: Logger
+    let metrics: GatewayMetrics
 
     func handle(frame: Data, requestId: String, method: String, connection: GatewayConnection) async -> ByteBuffer {
+        let started = ContinuousClock.now
+        let (response, outcome) = await respond(frame: frame, requestId: requestId, method: method, connection: connection)
+        metrics.recordRequest(method: registry.entry(method) == nil ? "unknown" : method, outcome: outcome, duration: ContinuousClock.now - started)
+        return response
+    }
+
+    /// The response frame and the outcome label for metrics (`ok` or the error code).
+    private func respond(frame: Data, requestId: String, method: String, connection: GatewayConnection) async -> (ByteBuffer, String) {
         guard let principal = connection.principal else {
-            return Self.errorFrame(id: requestId, .invalidRequest("not connected"))
+            return Self.failed(id: requestId, .invalidRequest("not connected"))
         }
         if method == "connect" {
-            return Self.errorFrame(id: requestId, .invalidRequest("invalid request: connect already completed on this socket"))
+            return Self.failed(id: requestId, .invalidRequest("invalid request: connect already completed on this socket"))
         }
         guard let entry = registry.entry(method) else {
-            return Self.errorFrame(id: requestId, .invalidRequest("unknown method: \(method)"))
+            return Self.failed(id: requestId, .invalidRequest("unknown method: \(method)"))
         }
         let protocolVersion = connection.protocolVersion
         if let denial = Authorizer.check(method: method, access: entry.descriptor.access, principal: principal, protocolVersion: protocolVersion) {
-            return Self.errorFrame(id: requestId, denial)
+            return Self.failed(id: requestId, denial)
         }
         var requestLogger = logger
         requestLogger[metadataKey: "sb.conn.id"] = "\(connection.id)"
@@ -35,23 +44,27 @@ struct Dispatcher: Sendable {
         do {
             let response = try await entry.invoke(frame, context)
             requestLogger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
-            return response
+            return (response, "ok")
         } catch let failure as GatewayFailure {
             requestLogger.debug("request failed", metadata: ["sb.error.code": "\(failure.error.code.rawValue)"])
             var buffer = ByteBuffer()
             buffer.writeBytes((try? GatewayJSON.encoder.encode(AnyResponseFrame.failure(id: requestId, failure.error, payload: failure.payload))) ?? Data())
-            return buffer
+            return (buffer, failure.error.code.rawValue)
         } catch let error as GatewayError {
             requestLogger.debug("request failed", metadata: ["sb.error.code": "\(error.code.rawValue)"])
-            return Self.errorFrame(id: requestId, error)
+            return Self.failed(id: requestId, error)
         } catch let error as any GatewayErrorConvertible {
-            return Self.errorFrame(id: requestId, error.gatewayError)
+            return Self.failed(id: requestId, error.gatewayError)
         } catch is CancellationError {
-            return Self.errorFrame(id: requestId, .unavailable("request cancelled"))
+            return Self.failed(id: requestId, .unavailable("request cancelled"))
         } catch {
             requestLogger.error("handler failed", metadata: ["error.type": "\(type(of: error))"])
-            return Self.errorFrame(id: requestId, .unavailable("\(method) failed inside the gateway; see the gateway log"))
+            return Self.failed(id: requestId, .unavailable("\(method) failed inside the gateway; see the gateway log"))
         }
+    }
+
+    private static func failed(id: String, _ error: GatewayError) -> (ByteBuffer, String) {
+        (errorFrame(id: id, error), error.code.rawValue)
     }
 
     static func errorFrame(id: String, _ error: GatewayError) -> ByteBuffer {

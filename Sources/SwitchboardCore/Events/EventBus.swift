@@ -12,6 +12,7 @@ public final class EventBus: Sendable {
     private let subscribers = Mutex<[GatewayConnection]>([])
     private let counters = Mutex(Counters())
     let logger: Logger
+    let metrics: GatewayMetrics
 
     struct Counters {
         var sent = 0
@@ -19,8 +20,9 @@ public final class EventBus: Sendable {
         var slowConsumerCloses = 0
     }
 
-    init(logger: Logger) {
+    init(logger: Logger, metrics: GatewayMetrics) {
         self.logger = logger
+        self.metrics = metrics
     }
 
     func subscribe(_ connection: GatewayConnection) {
@@ -51,20 +53,18 @@ public final class EventBus: Sendable {
             case .overflow:
                 dropped += 1
                 counters.withLock { $0.slowConsumerCloses += 1 }
+                metrics.recordSlowConsumerClose()
                 logger.info("closing slow consumer", metadata: ["sb.conn.id": "\(connection.id)", "sb.event": "\(E.name)"])
             case .closed: break
             }
         }
-        counters.withLock { counters in
-            counters.sent += sent
-            counters.dropped += dropped
-        }
+        record(sent: sent, dropped: dropped)
     }
 
     /// Sends an event to one connection, without `seq` (§6.5 targeted events).
     func send<E: GatewayEvent>(_ event: E.Type, _ payload: E.Payload, to connection: GatewayConnection) {
         guard let encoded = try? EncodedEvent(event, payload: payload) else { return }
-        connection.send(encoded, broadcast: false)
+        if case .queued = connection.send(encoded, broadcast: false) { metrics.recordEvents(sent: 1, dropped: 0) }
     }
 
     func record(sent: Int, dropped: Int) {
@@ -72,6 +72,7 @@ public final class EventBus: Sendable {
             counters.sent += sent
             counters.dropped += dropped
         }
+        metrics.recordEvents(sent: sent, dropped: dropped)
     }
 
     var statistics: (sent: Int, dropped: Int, slowConsumerCloses: Int) {

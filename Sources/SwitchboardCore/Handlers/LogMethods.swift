@@ -1,5 +1,5 @@
 import Foundation
-import SwitchboardProtocol
+public import SwitchboardProtocol
 
 /// `logs.tail`: reads the gateway's own JSON-lines log file by byte cursor.
 struct LogMethods {
@@ -26,8 +26,8 @@ struct LogMethods {
 }
 
 /// Reads a window of a growing log file without loading it whole.
-enum LogFileTail {
-    static func read(path: String, cursor: Int?, limit: Int, maxBytes: Int) throws -> LogsTail.Result {
+public enum LogFileTail {
+    public static func read(path: String, cursor: Int?, limit: Int, maxBytes: Int) throws -> LogsTail.Result {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return LogsTail.Result(file: path, cursor: 0, size: 0, lines: [])
         }

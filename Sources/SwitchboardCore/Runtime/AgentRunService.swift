@@ -12,7 +12,8 @@ import SwitchboardProtocol
 /// Runs are child tasks of this service's task group, never of a connection, so a client
 /// that disconnects does not stop its run and a run never blocks a connection's reader.
 final class AgentRunService: Service, Sendable {
-    let config: AgentConfiguration
+    let live: LiveConfiguration
+    let metrics: GatewayMetrics
     let workspace: String
     let sessions: any SessionStoring
     let catalog: ModelCatalog
@@ -21,8 +22,6 @@ final class AgentRunService: Service, Sendable {
     let bus: EventBus
     let clock: GatewayClock
     let logger: Logger
-    /// How long shutdown waits for running runs before aborting them.
-    let drainMs: Int
     /// Finished runs remembered for `agent.wait` and idempotent retries.
     static let recentLimit = 1000
 
@@ -41,10 +40,11 @@ final class AgentRunService: Service, Sendable {
     private let submit: AsyncStream<(RunHandle, RunHandle?)>.Continuation
 
     init(
-        config: AgentConfiguration, workspace: String, sessions: any SessionStoring, catalog: ModelCatalog, mcp: MCPServers, builtinTools: [any AgentTool],
-        bus: EventBus, clock: GatewayClock, logger: Logger, drainMs: Int = 10_000
+        live: LiveConfiguration, metrics: GatewayMetrics, workspace: String, sessions: any SessionStoring, catalog: ModelCatalog, mcp: MCPServers,
+        builtinTools: [any AgentTool], bus: EventBus, clock: GatewayClock, logger: Logger
     ) {
-        self.config = config
+        self.live = live
+        self.metrics = metrics
         self.workspace = workspace
         self.sessions = sessions
         self.catalog = catalog
@@ -53,10 +53,14 @@ final class AgentRunService: Service, Sendable {
         self.bus = bus
         self.clock = clock
         self.logger = logger
-        self.drainMs = drainMs
-        semaphore = AsyncSemaphore(permits: config.maxConcurrentRuns)
+        semaphore = AsyncSemaphore(permits: live.current.agent.maxConcurrentRuns)
         (submissions, submit) = AsyncStream.makeStream(of: (RunHandle, RunHandle?).self)
     }
+
+    /// Per-run settings are hot: each run reads them as it starts.
+    var config: AgentConfiguration { live.current.agent }
+    /// How long shutdown waits for running runs before aborting them (`gateway.shutdownDrainMs`).
+    var drainMs: Int { live.current.gateway.shutdownDrainMs }
 
     /// Refuses early when the session's lane is full or the gateway is stopping.
     func checkCapacity(sessionKey: String) throws {
@@ -153,6 +157,7 @@ final class AgentRunService: Service, Sendable {
             state.recent[handle.runId] = handle
             while state.recentOrder.count > Self.recentLimit { state.recent[state.recentOrder.removeFirst()] = nil }
         }
+        metrics.recordRunFinished(outcome: result.status.rawValue)
         handle.finish(result)
     }
 

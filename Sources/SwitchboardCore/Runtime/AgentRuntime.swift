@@ -8,7 +8,7 @@ import SwitchboardPluginAPI
 /// The agent side of one gateway: model catalog, tools, MCP servers, sessions and the run
 /// service, built from configuration. Core alone knows these concrete types.
 struct AgentRuntime: Sendable {
-    let config: AgentConfiguration
+    let live: LiveConfiguration
     let sessions: any SessionStoring
     let catalog: ModelCatalog
     let mcp: MCPServers
@@ -16,9 +16,15 @@ struct AgentRuntime: Sendable {
     let httpClients: HTTPClientsService
     let workspace: String
 
-    init(loaded: LoadedConfiguration, version: String, sessions: any SessionStoring, bus: EventBus, clock: GatewayClock, logger: Logger) {
+    /// Hot keys (system prompt, timeouts, limits) are read from `live` on each use.
+    var config: AgentConfiguration { live.current.agent }
+
+    init(
+        loaded: LoadedConfiguration, live: LiveConfiguration, metrics: GatewayMetrics, version: String, sessions: any SessionStoring, bus: EventBus,
+        clock: GatewayClock, logger: Logger
+    ) {
         let config = loaded.configuration.agent
-        self.config = config
+        self.live = live
         self.sessions = sessions
         let workspace = config.workspace ?? (loaded.paths.stateDir as NSString).appendingPathComponent("workspace")
         self.workspace = workspace
@@ -27,7 +33,9 @@ struct AgentRuntime: Sendable {
         let providerClient = ProviderHTTP.makeClient(timeouts: config.timeouts)
         let fetchClient = FetchURLTool.makeClient()
         httpClients = HTTPClientsService(clients: [providerClient, fetchClient], logger: logger)
-        let http = ProviderHTTP(client: providerClient, retry: config.retry, timeouts: config.timeouts, logger: logger)
+        let http = ProviderHTTP(
+            client: providerClient, retry: config.retry, timeouts: config.timeouts, logger: logger, observer: { metrics.recordProviderCall($0) }
+        )
         let providers = ProviderSettings.merging(configured: config.providers, environment: loaded.providerEnvironment)
         catalog = ModelCatalog(providers: providers, defaultModel: config.defaultModel, http: http)
         mcp = MCPServers(settings: config.mcpServers, clientVersion: version, logger: logger)
@@ -38,7 +46,7 @@ struct AgentRuntime: Sendable {
             tools += [ReadFileTool(maxBytes: config.fileMaxReadBytes), WriteFileTool(maxBytes: config.fileMaxWriteBytes), ListFilesTool()] as [any AgentTool]
         }
         runs = AgentRunService(
-            config: config, workspace: workspace, sessions: sessions, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus, clock: clock, logger: logger
+            live: live, metrics: metrics, workspace: workspace, sessions: sessions, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus, clock: clock, logger: logger
         )
     }
 

@@ -1,38 +1,30 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
-public import Logging
+import Logging
 import NIOCore
-public import ServiceLifecycle
+import ServiceLifecycle
 import SwitchboardPluginAPI
 import SwitchboardProtocol
 import SwitchboardStore
 
-/// The whole gateway as one `Service`: HTTP and WebSocket on one port, plus its background
-/// services, started in dependency order and stopped in reverse.
-///
-/// Run it inside a `ServiceGroup` (the CLI adds signal handling; tests trigger shutdown).
-public struct GatewayApplication: Service {
+/// One generation of the gateway: HTTP and WebSocket on one port, plus its background
+/// services, started in dependency order and stopped in reverse. ``GatewaySupervisor`` runs
+/// generations one after another (in-process restart) and owns what outlives them.
+public struct GatewayApplication: Sendable {
     /// The version reported in `hello-ok.server.version`, `status` and presence.
     public static let version = ProcessInfo.processInfo.environment["SWITCHBOARD_VERSION"] ?? "0.1.0"
 
     let runtime: GatewayRuntime
-    let logSink: LogSink
     let database: GatewayDatabase
 
-    /// - Parameters:
-    ///   - loaded: the validated configuration and paths (``ConfigLoader/load(paths:environment:overrides:)``).
-    ///   - logSink: where the JSON-lines log handler writes; the app appends it to `loaded.logFile`.
-    ///   - logger: the gateway's logger; it should include a ``JSONLinesLogHandler`` on `logSink`.
-    ///   - clock: wall clock (tests may inject one).
     /// - Throws: when the state dir or database cannot be opened.
-    public init(loaded: LoadedConfiguration, logSink: LogSink, logger: Logger, clock: GatewayClock = .system) throws {
+    init(loaded: LoadedConfiguration, host: GatewayHost, logger: Logger, clock: GatewayClock) throws {
         let database = try GatewayDatabase(path: loaded.paths.databasePath)
         self.database = database
-        self.logSink = logSink
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
-            loaded: loaded, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
+            loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
             sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database)
         ) { parts in
             var registry = MethodRegistry()
@@ -58,7 +50,8 @@ public struct GatewayApplication: Service {
     /// Suspends until the HTTP/WebSocket listener is up; returns the bound port (nil if cancelled).
     public func waitUntilListening() async -> Int? { await runtime.boundPort.wait() }
 
-    public func run() async throws {
+    /// Runs until the enclosing service group shuts down gracefully or a restart is requested.
+    func run() async throws {
         await runtime.agent.recoverInterruptedRuns(logger: runtime.logger)
         let config = runtime.configuration
         let handler = ConnectionHandler(runtime: runtime)
@@ -75,6 +68,7 @@ public struct GatewayApplication: Service {
                 let adapterPath = head.path?.split(separator: "?").first == "/adapter"
                 if adapterPath && runtime.channels.adapters == nil { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
+                    runtime.host.metrics.recordConnectionAccepted()
                     try await handler.run(inbound: inbound, outbound: outbound, remote: remote, adapterPath: adapterPath)
                 }
             },
@@ -94,7 +88,6 @@ public struct GatewayApplication: Service {
         )
         let services: [any Service] =
             [
-                LogFileWriter(path: runtime.loaded.logFile, sink: logSink),
                 runtime.health,
                 runtime.presenceNotifier,
                 TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
@@ -102,7 +95,7 @@ public struct GatewayApplication: Service {
                 runtime.agent.mcp,
             ] + runtime.channels.services + [runtime.agent.runs] + runtime.channels.lateServices + [
                 http,
-                ShutdownCoordinator(runtime: runtime, drainTimeoutMs: 5_000, restartExpectedMs: { nil }),
+                ShutdownCoordinator(runtime: runtime),
             ]
         let group = ServiceGroup(
             configuration: .init(
@@ -110,6 +103,22 @@ public struct GatewayApplication: Service {
                 logger: runtime.logger
             )
         )
-        try await group.run()
+        let restart = runtime.host.restart
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return true
+            }
+            tasks.addTask {
+                guard let request = await restart.wait() else { return false }
+                if request.delayMs > 0 { try? await Task.sleep(for: .milliseconds(request.delayMs)) }
+                await group.triggerGracefulShutdown()
+                return false
+            }
+            // The group ending (stop or restart) ends the generation; a still-waiting restart watcher goes with it.
+            while let groupEnded = try await tasks.next() {
+                if groupEnded { tasks.cancelAll() }
+            }
+        }
     }
 }

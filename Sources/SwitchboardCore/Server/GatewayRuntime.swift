@@ -7,6 +7,7 @@ import SwitchboardProtocol
 /// types; handlers get only what they need through their initialisers.
 final class GatewayRuntime: Sendable {
     let loaded: LoadedConfiguration
+    let host: GatewayHost
     let version: String
     let clock: GatewayClock
     let logger: Logger
@@ -25,16 +26,17 @@ final class GatewayRuntime: Sendable {
     let channels: ChannelRuntime
 
     init(
-        loaded: LoadedConfiguration, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
+        loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
         channelStore: any ChannelStoring, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
+        self.host = host
         self.version = version
         self.clock = clock
         self.logger = logger
         self.startedAtMs = clock.nowMs()
-        self.bus = EventBus(logger: logger)
+        self.bus = EventBus(logger: logger, metrics: host.metrics)
         self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
         self.health = HealthMonitor(
             intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock
@@ -44,11 +46,13 @@ final class GatewayRuntime: Sendable {
         self.readiness = GatewayReadiness()
         self.connections = ConnectionRegistry()
         self.boundPort = PortBox()
-        self.agent = AgentRuntime(loaded: loaded, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger)
+        self.agent = AgentRuntime(
+            loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger
+        )
         let auth = config.auth
         let adapterSecret = loaded.configuration.channels.adapter.secret ?? (auth.effectiveMode == .token ? auth.token : auth.effectiveMode == .password ? auth.password : nil)
         self.channels = ChannelRuntime(
-            config: loaded.configuration.channels, adapterSecret: adapterSecret, store: channelStore, runs: agent.runs, clock: clock, logger: logger
+            live: host.live, adapterSecret: adapterSecret, store: channelStore, runs: agent.runs, clock: clock, logger: logger
         )
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
@@ -58,14 +62,15 @@ final class GatewayRuntime: Sendable {
         )
         self.registry = build(
             GatewayRuntimeParts(
-                loaded: loaded, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
+                loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
                 agent: agent, channels: channels
             )
         )
     }
 
-    var configuration: GatewayConfiguration { loaded.configuration }
+    /// The current configuration: hot keys may differ from `loaded` after a reload.
+    var configuration: GatewayConfiguration { host.live.current }
 
     var policy: ServerPolicy {
         ServerPolicy(
@@ -79,6 +84,7 @@ final class GatewayRuntime: Sendable {
 /// What method collections may depend on (handed over before the registry exists).
 struct GatewayRuntimeParts: Sendable {
     let loaded: LoadedConfiguration
+    let host: GatewayHost
     let version: String
     let clock: GatewayClock
     let startedAtMs: Int
@@ -91,4 +97,13 @@ struct GatewayRuntimeParts: Sendable {
     let idempotency: IdempotencyCache
     let agent: AgentRuntime
     let channels: ChannelRuntime
+}
+
+/// What outlives one gateway generation, or steers it from outside: the live configuration
+/// for hot reloads, the restart latch, the process's metrics and the config reloader.
+struct GatewayHost: Sendable {
+    let live: LiveConfiguration
+    let restart: RestartTrigger
+    let metrics: GatewayMetrics
+    let reloader: ConfigReloader
 }

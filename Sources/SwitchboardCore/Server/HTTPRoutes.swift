@@ -3,7 +3,7 @@ import Hummingbird
 import SwitchboardProtocol
 
 /// The plain-HTTP side of the gateway port: liveness, readiness and a JSON 404.
-/// Unauthenticated, so they reveal status only.
+/// Unauthenticated, so they reveal status only (`/metrics` takes the gateway auth).
 enum HTTPRoutes {
     static func build(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
         let router = Router()
@@ -19,6 +19,9 @@ enum HTTPRoutes {
         router.get("/healthz", use: live)
         router.get("/ready", use: ready)
         router.get("/readyz", use: ready)
+        if runtime.configuration.gateway.metricsEnabled {
+            router.get("/metrics") { request, _ in await MetricsEndpoint.respond(request, runtime: runtime) }
+        }
         let webchat = runtime.configuration.channels.webchatEnabled
         router.get("/") { request, _ in
             // Browsers get the chat page; API clients the service summary.
@@ -27,7 +30,7 @@ enum HTTPRoutes {
                 .ok,
                 [
                     "service": "switchboard", "version": .string(runtime.version), "websocket": "/", "adapter": "/adapter", "webchat": webchat ? "/chat" : .null,
-                    "health": "/health", "ready": "/ready",
+                    "health": "/health", "ready": "/ready", "metrics": runtime.configuration.gateway.metricsEnabled ? "/metrics" : .null,
                 ]
             )
         }

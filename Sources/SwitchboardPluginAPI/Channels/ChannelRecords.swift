@@ -45,7 +45,7 @@ public struct InboundRecord: Sendable, Hashable {
 
 /// One outbound channel message in the durable outbox.
 public struct OutboxRecord: Sendable, Hashable {
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, CaseIterable {
         case pending, delivered, failed
     }
 
