@@ -9,7 +9,7 @@ struct GatewayLogsCommand: AsyncParsableCommand {
 
     @OptionGroup var paths: PathOptions
     @Flag(name: .shortAndLong, help: "Keep printing new lines as they are written.") var follow = false
-    @Option(name: .shortAndLong, help: "How many of the last lines to show first.") var lines: Int = 50
+    @Option(name: [.customShort("n"), .long], help: "How many of the last lines to show first.") var lines: Int = 50
     @Flag(help: "Print the raw JSON lines.") var json = false
 
     func run() async throws {

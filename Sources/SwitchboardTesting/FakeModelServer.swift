@@ -70,6 +70,7 @@ public final class FakeModelServer: Sendable {
 
     /// The JSON bodies received so far.
     public var requests: [JSONValue] { state.withLock { $0.requests } }
+    var defaultReply: FakeReply { state.withLock { $0.fallback } }
     public var requestHeaders: [[String: String]] { state.withLock { $0.headers } }
     /// Per request, the instant each SSE event was written (the first is the role/start event).
     public var writeTimes: [[ContinuousClock.Instant]] { state.withLock { $0.writeTimes } }
@@ -113,6 +114,15 @@ public final class FakeModelServer: Sendable {
         }
         router.post("/v1/messages") { request, _ -> Response in
             try await Self.respond(request, box: box, dialect: Dialect.anthropic)
+        }
+        // The model list (both dialects): what `switchboard doctor` probes. A default reply of
+        // `.status` makes it fail the same way.
+        router.get("/v1/models") { _, _ -> Response in
+            var status = HTTPResponse.Status.ok
+            if case .status(let code, _, _)? = box.value.withLock({ $0 })?.defaultReply { status = .init(code: code) }
+            var buffer = ByteBuffer()
+            buffer.writeString(#"{"object":"list","data":[{"id":"m1","object":"model"}]}"#)
+            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
         }
         return try await LoopbackServer.with(label: "fake-model") { onRunning in
             Application(

@@ -13,6 +13,11 @@ public struct ProcessIdentity: Sendable, Hashable, Codable {
     /// nil where `/proc` is unavailable.
     public var startTime: UInt64?
 
+    public init(pid: Int32, startTime: UInt64?) {
+        self.pid = pid
+        self.startTime = startTime
+    }
+
     public static var current: ProcessIdentity {
         let pid = getpid()
         return ProcessIdentity(pid: pid, startTime: startTime(of: pid))

@@ -129,7 +129,10 @@ public final class GatewaySupervisor: Service, Sendable {
             guard let request = host.restart.requested, !Task.isShuttingDownGracefully else { return }
             metrics.recordRestart()
             notifier?.reloading(status: "restarting: \(request.reason)")
+            let previousPort = board.latest?.port
             loaded = reloader.configurationForRestart()
+            // "Any free port" keeps the port it got, so clients reconnect to the same address.
+            if loaded.configuration.gateway.port == 0, let previousPort { loaded.configuration.gateway.port = previousPort }
             generation += 1
             rebindDeadline = .now + Self.rebindWindow
         }

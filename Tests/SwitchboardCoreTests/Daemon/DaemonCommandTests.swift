@@ -1,0 +1,111 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardTesting
+import Testing
+
+/// The operator's commands, run as a user would: start, status, logs, restart, stop,
+/// install --print, doctor and config check.
+@Suite("Daemon commands", .timeLimit(.minutes(3)), .serialized)
+struct DaemonCommandTests {
+    @Test("start returns once ready; status, logs and restart report it; stop ends it; status then exits 3")
+    func startStatusLogsRestartStop() async throws {
+        try await withStateDir { stateDir in
+            let start = try await runCLI(["gateway", "start", "--port", "0"], stateDir: stateDir)
+            #expect(start.code == 0, "\(start.output)")
+            let record = try #require(InstanceLock.inspect(stateDir: stateDir)?.record)
+            #expect(start.output.contains("gateway started: pid \(record.process.pid), listening on 127.0.0.1:\(record.port ?? -1)"))
+
+            let again = try await runCLI(["gateway", "start"], stateDir: stateDir)
+            #expect(again.code == 0 && again.output.contains("already running: pid \(record.process.pid)"))
+
+            let status = try await runCLI(["gateway", "status"], stateDir: stateDir)
+            #expect(status.code == 0, "\(status.output)")
+            #expect(status.output.contains("pid         \(record.process.pid)") && status.output.contains("health      ok"))
+
+            let logs = try await runCLI(["gateway", "logs", "-n", "200"], stateDir: stateDir)
+            #expect(logs.code == 0 && logs.output.contains("NOTICE  gateway listening"), "\(logs.output)")
+
+            let restart = try await runCLI(["gateway", "restart"], stateDir: stateDir)
+            #expect(restart.code == 0 && restart.output.contains("restarted in-process: pid \(record.process.pid), generation 2"), "\(restart.output)")
+
+            let stop = try await runCLI(["gateway", "stop"], stateDir: stateDir)
+            #expect(stop.code == 0 && stop.output.contains("gateway stopped: pid \(record.process.pid)"), "\(stop.output)")
+            #expect(!record.process.isAlive)
+
+            let stopped = try await runCLI(["gateway", "status"], stateDir: stateDir)
+            #expect(stopped.code == 3 && stopped.output.contains("not running"))
+        }
+    }
+
+    @Test("start with an invalid config fails at once with the key and exit 78")
+    func startWithInvalidConfig() async throws {
+        try await withStateDir { stateDir in
+            try Data(#"{ logging: { level: "loud" } }"#.utf8).write(to: URL(fileURLWithPath: stateDir + "/switchboard.json"))
+            let start = try await runCLI(["gateway", "start"], stateDir: stateDir)
+            #expect(start.code == 78)
+            #expect(start.output.contains("exited with code 78 before it was ready") && start.output.contains("logging.level: expected one of"), "\(start.output)")
+        }
+    }
+
+    @Test("install --print shows a notify unit that will not restart-loop and keeps secrets out; install/uninstall write and remove it")
+    func installUnit() async throws {
+        try await withStateDir { stateDir in
+            let printed = try await runCLI(["gateway", "install", "--print", "--platform", "systemd"], stateDir: stateDir, extra: ["SWITCHBOARD_GATEWAY_TOKEN": "tok-secret-123"])
+            #expect(printed.code == 0)
+            for line in ["Type=notify", "Restart=on-failure", "RestartPreventExitStatus=78", "ExecReload=/bin/kill -USR1 $MAINPID", "EnvironmentFile=-\(stateDir)/gateway.env"] {
+                #expect(printed.output.contains(line), "missing \(line)")
+            }
+            #expect(printed.output.contains("gateway run --state-dir \(stateDir)"))
+            #expect(!printed.output.contains("tok-secret-123"))
+
+            let launchd = try await runCLI(["gateway", "install", "--print", "--platform", "launchd"], stateDir: stateDir)
+            #expect(launchd.output.contains("<key>SuccessfulExit</key>") && launchd.output.contains("<string>--env-file</string>"))
+
+            let home = stateDir + "/home"
+            let environment = ["HOME": home, "XDG_CONFIG_HOME": home + "/.config"]
+            let installed = try await runCLI(["gateway", "install", "--no-enable", "--platform", "systemd"], stateDir: stateDir, extra: environment)
+            #expect(installed.code == 0, "\(installed.output)")
+            let unitPath = home + "/.config/systemd/user/switchboard.service"
+            #expect(try String(contentsOfFile: unitPath, encoding: .utf8).contains("Type=notify"))
+            let envMode = try FileManager.default.attributesOfItem(atPath: stateDir + "/gateway.env")[.posixPermissions] as? Int
+            #expect(envMode == 0o600)
+            let removed = try await runCLI(["gateway", "uninstall", "--platform", "systemd"], stateDir: stateDir, extra: environment)
+            #expect(removed.code == 0 && !FileManager.default.fileExists(atPath: unitPath))
+        }
+    }
+
+    @Test("config check names the bad key (exit 78) and accepts a good file")
+    func configCheck() async throws {
+        try await withStateDir { stateDir in
+            let bad = stateDir + "/bad.json"
+            try Data(#"{ gateway: { prot: 1 } }"#.utf8).write(to: URL(fileURLWithPath: bad))
+            let failed = try await runCLI(["config", "check", bad], stateDir: stateDir)
+            #expect(failed.code == 78 && failed.output.contains("gateway.prot: unknown key (did you mean gateway.port?)"), "\(failed.output)")
+            let good = stateDir + "/good.json"
+            try Data(#"{ gateway: { port: 19000 }, logging: { level: "debug" } }"#.utf8).write(to: URL(fileURLWithPath: good))
+            let passed = try await runCLI(["config", "check", good], stateDir: stateDir)
+            #expect(passed.code == 0 && passed.output.contains("is valid (2 settings differ from the defaults)"), "\(passed.output)")
+        }
+    }
+
+    @Test("doctor fails on a bad config, passes with a reachable provider, and flags a rejected key")
+    func doctor() async throws {
+        try await withStateDir { stateDir in
+            let path = stateDir + "/switchboard.json"
+            try Data(#"{ logging: { level: "loud" } }"#.utf8).write(to: URL(fileURLWithPath: path))
+            let broken = try await runCLI(["doctor"], stateDir: stateDir)
+            #expect(broken.code == 1 && broken.output.contains("[FAIL] config: logging.level"), "\(broken.output)")
+            try await FakeModelServer.with { model in
+                try Data(modelConfig(model).utf8).write(to: URL(fileURLWithPath: path))
+                let healthy = try await runCLI(["doctor"], stateDir: stateDir)
+                #expect(healthy.code == 0, "\(healthy.output)")
+                #expect(healthy.output.contains("[ok  ] provider fake") && healthy.output.contains("all checks passed"))
+                model.setDefault(.status(401, body: #"{"error":{"message":"bad key"}}"#))
+                let rejected = try await runCLI(["doctor"], stateDir: stateDir)
+                #expect(rejected.code == 1 && rejected.output.contains("refused the API key (HTTP 401)"), "\(rejected.output)")
+            }
+            let unreachable = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(unreachable.code == 1 && unreachable.output.contains("is unreachable"), "\(unreachable.output)")
+        }
+    }
+}
