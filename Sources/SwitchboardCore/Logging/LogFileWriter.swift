@@ -16,36 +16,56 @@ struct LogFileWriter: Sendable {
     let settings: @Sendable () -> LogFileSettings
 
     func run() async {
-        var current: (settings: LogFileSettings, handle: FileHandle, size: Int)?
-        defer { try? current?.handle.close() }
+        var file: OpenLogFile?
+        defer { try? file?.handle.close() }
         while true {
-            let (lines, dropped) = await sink.drain()
+            var (lines, dropped) = await sink.drain()
             if lines.isEmpty && dropped == 0 { return }
-            var text = lines.joined(separator: "\n")
-            if !text.isEmpty { text += "\n" }
             if dropped > 0 {
-                text += "{\"level\":\"warning\",\"msg\":\"log lines dropped: disk too slow\",\"sb.log.dropped\":\"\(dropped)\"}\n"
+                lines.append("{\"level\":\"warning\",\"msg\":\"log lines dropped: disk too slow\",\"sb.log.dropped\":\"\(dropped)\"}")
             }
-            let data = Data(text.utf8)
             let wanted = settings()
-            if let open = current, open.settings.path != wanted.path {
+            if let open = file, open.settings.path != wanted.path {
                 try? open.handle.close()
-                current = nil
+                file = nil
             }
-            if let open = current, open.size > 0, open.size + data.count > wanted.maxBytes {
-                try? open.handle.close()
-                current = nil
-                Self.rotate(wanted)
+            // Whole lines only, and never past maxBytes: rotate between chunks.
+            var chunk = Data()
+            for line in lines {
+                let bytes = Data((line + "\n").utf8)
+                if !chunk.isEmpty, (file?.size ?? 0) + chunk.count + bytes.count > wanted.maxBytes {
+                    file = write(chunk, to: file, wanted)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                chunk.append(bytes)
             }
-            if current == nil {
-                guard let handle = try? Self.open(wanted.path) else { continue }
-                let size = Int((try? handle.seekToEnd()) ?? 0)
-                current = (wanted, handle, size)
-            }
-            guard let open = current else { continue }
-            try? open.handle.write(contentsOf: data)
-            current = (wanted, open.handle, open.size + data.count)
+            if !chunk.isEmpty { file = write(chunk, to: file, wanted) }
         }
+    }
+
+    /// The open log file and how many bytes it holds.
+    private struct OpenLogFile {
+        var settings: LogFileSettings
+        var handle: FileHandle
+        var size: Int
+    }
+
+    /// Appends `data`, first rotating when it would not fit; returns the file now open.
+    private func write(_ data: Data, to current: OpenLogFile?, _ settings: LogFileSettings) -> OpenLogFile? {
+        var file = current
+        if let open = file, open.size > 0, open.size + data.count > settings.maxBytes {
+            try? open.handle.close()
+            file = nil
+            Self.rotate(settings)
+        }
+        if file == nil {
+            guard let handle = try? Self.open(settings.path) else { return nil }
+            file = OpenLogFile(settings: settings, handle: handle, size: Int((try? handle.seekToEnd()) ?? 0))
+        }
+        guard var open = file else { return nil }
+        try? open.handle.write(contentsOf: data)
+        open.size += data.count
+        return open
     }
 
     /// Shifts `path.N` up by one, dropping the oldest beyond `maxFiles`.

@@ -46,6 +46,7 @@ final class ConfigReloader: Sendable {
         var seenHash: String
         var live: LiveConfiguration?
         var trigger: RestartTrigger?
+        var bus: EventBus?
     }
 
     private let state: Mutex<State>
@@ -63,11 +64,21 @@ final class ConfigReloader: Sendable {
     var lastGood: LoadedConfiguration { state.withLock { $0.lastGood } }
 
     /// Points hot reloads and restart requests at the running generation.
-    func attach(live: LiveConfiguration, trigger: RestartTrigger) {
+    func attach(live: LiveConfiguration, trigger: RestartTrigger, bus: EventBus) {
         state.withLock {
             $0.live = live
             $0.trigger = trigger
+            $0.bus = bus
         }
+    }
+
+    /// Tells admin clients what became of an edit (`config.changed`).
+    private func announce(_ applied: String, changed: [String], problems: [String]? = nil, hash: String) {
+        let bus = state.withLock { $0.bus }
+        bus?.broadcast(
+            ConfigChangedEvent.self,
+            .init(applied: applied, changed: changed, problems: problems, hash: hash, ts: Int(Date().timeIntervalSince1970 * 1000))
+        )
     }
 
     /// Reads the file again (the watcher saw a change) and applies it.
@@ -164,6 +175,7 @@ final class ConfigReloader: Sendable {
             let problems = (error as? ConfigError)?.problems ?? ["\(error)"]
             if !repeated {
                 logger.error("config edit rejected; keeping the last good configuration", metadata: problemsMetadata(error))
+                announce("rejected", changed: [], problems: problems, hash: hash)
             }
             return .rejected(problems)
         }
@@ -184,6 +196,7 @@ final class ConfigReloader: Sendable {
                 "config changed; restarting in-process",
                 metadata: ["sb.config.keys": "\(paths.joined(separator: ","))", "sb.config.restartKeys": "\(restartKeys.joined(separator: ","))", "sb.reason": "\(reason)"]
             )
+            announce("restart", changed: paths, hash: loaded.file.hash)
             let keys = (restartKeys.isEmpty ? paths : restartKeys).joined(separator: ", ")
             trigger?.request(RestartRequest(reason: keys.isEmpty ? reason : "config changed: \(keys)", delayMs: restartDelayMs))
             return .restarting(paths)
@@ -191,6 +204,7 @@ final class ConfigReloader: Sendable {
         live?.replace(with: loaded.configuration)
         if let level = Logger.Level(rawValue: loaded.configuration.logging.level) { logLevel.level = level }
         metrics.recordHotReload()
+        announce("hot", changed: paths, hash: loaded.file.hash)
         logger.notice("config reloaded in place", metadata: ["sb.config.keys": "\(paths.joined(separator: ","))", "sb.reason": "\(reason)"])
         return .applied(paths)
     }

@@ -109,8 +109,8 @@ public final class GatewaySupervisor: Service, Sendable {
         var rebindDeadline: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let host = GatewayHost(live: LiveConfiguration(loaded.configuration), restart: RestartTrigger(), metrics: metrics, reloader: reloader)
-            reloader.attach(live: host.live, trigger: host.restart)
             let application = try GatewayApplication(loaded: loaded, host: host, logger: logger, clock: clock)
+            reloader.attach(live: host.live, trigger: host.restart, bus: application.runtime.bus)
             current.withLock { $0 = (application, host) }
             do {
                 try await runGeneration(application, number: generation, bind: loaded.configuration.bindHost)

@@ -36,6 +36,7 @@ public enum EventCatalog {
         PresenceEvent.self,
         HealthEvent.self,
         ShutdownEvent.self,
+        ConfigChangedEvent.self,
         DevicePairResolvedEvent.self,
         AgentEvent.self,
         ChatEvent.self,
