@@ -17,7 +17,9 @@ public enum PortHolder {
     public static func find(port: Int) -> Holder? {
         var inodes: Set<String> = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // /proc files report size 0: read to the end, not one page.
+            guard let data = try? FileHandle(forReadingAtPath: table)?.readToEnd() else { continue }
+            let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 guard fields.count > 9, fields[3] == "0A" else { continue }
