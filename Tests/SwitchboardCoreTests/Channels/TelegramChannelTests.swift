@@ -53,7 +53,14 @@ struct TelegramChannelTests {
                 telegram.scriptSends(.rateLimited(retryAfter: 1), .status(502, description: "Bad Gateway"))
                 try await TestGateway.with(config: telegramConfig(model, telegram)) { gateway in
                     telegram.push(text: "hello", fromUser: 9)
-                    try await telegram.waitForDelivered(1)
+                    do {
+                        try await telegram.waitForDelivered(1)
+                    } catch {
+                        // Say where it stuck: attempts made, and the gateway's own account of it.
+                        let log = (try? String(contentsOfFile: gateway.logFile, encoding: .utf8)) ?? ""
+                        Issue.record("\(error); sendAttempts \(telegram.sendAttempts); log tail:\n\(log.split(separator: "\n").suffix(40).joined(separator: "\n"))")
+                        return
+                    }
                     #expect(telegram.sendAttempts == 3)
                     #expect(telegram.sent.count == 1)
                     let status = try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()) }
