@@ -26,7 +26,6 @@ public struct ServiceUnit: Sendable {
         """
         [Unit]
         Description=Switchboard gateway (chat apps <-> AI agent)
-        Documentation=https://github.com/switchboard/switchboard
         After=network-online.target
         Wants=network-online.target
 
