@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Subprocess
 import SwitchboardCore
 
 /// Where the service definition lives, per platform.
@@ -75,7 +76,7 @@ struct GatewayInstallCommand: AsyncParsableCommand {
         if noEnable { return }
         for command in platform.enableCommands {
             let full = platform == .launchd ? command + [path] : command
-            guard ServiceCommands.run(full) else {
+            guard await ServiceCommands.run(full) else {
                 Swift.print("could not run `\(full.joined(separator: " "))`; run it yourself to enable the service")
                 return
             }
@@ -94,8 +95,8 @@ struct GatewayUninstallCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let path = platform.unitPath(home: environment["HOME"] ?? NSHomeDirectory(), environment: environment)
         switch platform {
-        case .systemd: _ = ServiceCommands.run(["systemctl", "--user", "disable", "--now", ServiceUnit.systemdUnitName])
-        case .launchd: _ = ServiceCommands.run(["launchctl", "unload", "-w", path])
+        case .systemd: _ = await ServiceCommands.run(["systemctl", "--user", "disable", "--now", ServiceUnit.systemdUnitName])
+        case .launchd: _ = await ServiceCommands.run(["launchctl", "unload", "-w", path])
         }
         if FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
@@ -103,21 +104,21 @@ struct GatewayUninstallCommand: AsyncParsableCommand {
         } else {
             print("no service file at \(path)")
         }
-        if platform == .systemd { _ = ServiceCommands.run(["systemctl", "--user", "daemon-reload"]) }
+        if platform == .systemd { _ = await ServiceCommands.run(["systemctl", "--user", "daemon-reload"]) }
         print("the state dir and its secrets file were left in place")
     }
 }
 
 enum ServiceCommands {
-    /// Runs a command, inheriting the terminal; false when it is missing or fails.
-    static func run(_ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+    /// Runs a command found on PATH through swift-subprocess (descriptors closed in the
+    /// child); false when it is missing or fails.
+    static func run(_ arguments: [String]) async -> Bool {
+        guard let name = arguments.first else { return false }
         do {
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus == 0
+            let result = try await Subprocess.run(
+                .name(name), arguments: Arguments(Array(arguments.dropFirst())), output: .discarded, error: .discarded
+            )
+            return result.terminationStatus.isSuccess
         } catch {
             return false
         }

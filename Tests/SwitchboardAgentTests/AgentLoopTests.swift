@@ -40,7 +40,9 @@ struct AgentLoopTests {
             server.enqueue(.status(503, body: "busy"), .status(500, body: "oops"), .text(["third time"]))
             let ok = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
             #expect(ok.text == "third time" && server.requests.count == 3)
-            server.enqueue(.text(["slow"], delayMs: 2_000))
+            // Every attempt is slow: under load the idle timeout can fire before the response head,
+            // which is retried, and a fast retry would hide the timeout.
+            server.setDefault(.text(["slow"], delayMs: 2_000))
             await #expect {
                 _ = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
             } throws: { error in

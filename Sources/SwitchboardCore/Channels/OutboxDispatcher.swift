@@ -51,6 +51,9 @@ final class OutboxDispatcher: Service, Sendable {
 
     /// Scans until shutdown; deliveries already under way finish (a cut-off send could
     /// reach the platform without being recorded, and be sent again after the restart).
+    /// Rescan period while deliveries are in flight.
+    static let inFlightRescanMs = 250
+
     func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -80,8 +83,10 @@ final class OutboxDispatcher: Service, Sendable {
                 }
                 let next = (try? await store.nextOutboxAttemptAtMs()) ?? nil
                 let waitMs = next.map { min(max($0 - clock.nowMs(), 0), Self.idleScanMs) } ?? Self.idleScanMs
-                // When everything due is already in flight, wait for a wake-up rather than spin.
-                await wake.wait(timeoutMs: waitMs == 0 ? Self.idleScanMs : waitMs)
+                // When everything due is already in flight, wait for the delivery's wake-up rather
+                // than spin, but look again soon: a lost wake-up must not hold a retry for the
+                // whole idle scan (seen once under load: a retry due in 36 ms waited 30 s).
+                await wake.wait(timeoutMs: waitMs == 0 ? Self.inFlightRescanMs : waitMs)
             }
         }
     }

@@ -97,9 +97,10 @@ struct ConfigWatcher: Sendable {
     }
     #endif
 
-    /// Compares the file's stat every `intervalMs` until cancelled.
-    static func poll(_ path: String, intervalMs: Int, onChange: @Sendable () -> Void) async {
-        var last = signature(path)
+    /// Compares the file's stat every `intervalMs` until cancelled, starting from `initial`
+    /// (the file as it was when watching began).
+    static func poll(_ path: String, intervalMs: Int, from initial: [Int]? = nil, onChange: @Sendable () -> Void) async {
+        var last = initial ?? signature(path)
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(intervalMs))
             let now = signature(path)
@@ -110,7 +111,7 @@ struct ConfigWatcher: Sendable {
         }
     }
 
-    private static func signature(_ path: String) -> [Int] {
+    static func signature(_ path: String) -> [Int] {
         var info = stat()
         guard stat(path, &info) == 0 else { return [] }
         return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
