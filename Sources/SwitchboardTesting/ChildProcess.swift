@@ -17,15 +17,21 @@ public final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
     private var buffered = Data()
 
-    /// Starts `executable` with `arguments`; stdout and stderr go to one pipe.
-    public init(executable: String, arguments: [String], environment: [String: String]) throws {
+    /// Starts `executable` with `arguments`; stdout and stderr go to one pipe, or appended to
+    /// `outputPath` when given (a long-running child nobody reads must not fill a pipe).
+    public init(executable: String, arguments: [String], environment: [String: String], outputPath: String? = nil) throws {
         var pipe: [Int32] = [0, 0]
         guard Glibc.pipe(&pipe) == 0 else { throw POSIXError(.EIO) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        }
         posix_spawn_file_actions_addclose(&actions, pipe[0])
         // NIO's sockets are not close-on-exec: without this the child would inherit this test
         // process's listeners and keep their ports bound after the gateway stops.

@@ -1,0 +1,116 @@
+import Foundation
+import NIOCore
+
+/// `rpc`: `health` round trips at 1, 10, 100 and 1,000 connections, 1 and 8 in flight each,
+/// against the gateway and both baselines (which echo the same request frame).
+struct RPCScenario {
+    static let connectionCounts = [1, 10, 100, 1000]
+    static let inFlightCounts = [1, 8]
+
+    struct Cell: Sendable {
+        var requestsPerSecond: Double
+        var p50: Double?
+        var p99: Double?
+        var p999: Double?
+        var serverMicrosPerRequest: Double?
+        var clientCPUPercent: Double?
+        var errors: Int
+    }
+
+    let context: BenchContext
+
+    func run() async throws {
+        print("scenario rpc")
+        var results: [String: [String: Cell]] = [:]
+        for target in BenchTarget.all {
+            results[target.key] = try await measure(target)
+        }
+        let report = context.report
+        for connections in Self.connectionCounts {
+            for inFlight in Self.inFlightCounts {
+                let key = "\(connections)x\(inFlight)"
+                guard let gateway = results["gateway"]?[key], let echo = results["echo"]?[key], let codable = results["codable"]?[key] else { continue }
+                let label = "\(connections) conn × \(inFlight) in flight"
+                report.add("rpc", label, "requests/s", "req/s", gateway.requestsPerSecond, baseline: ("b", codable.requestsPerSecond))
+                report.add("rpc", label, "requests/s", "req/s", gateway.requestsPerSecond, baseline: ("a", echo.requestsPerSecond))
+                report.add("rpc", label, "p50", "ms", gateway.p50, baseline: ("b", codable.p50))
+                report.add("rpc", label, "p99", "ms", gateway.p99, baseline: ("b", codable.p99))
+                report.add("rpc", label, "p99.9", "ms", gateway.p999, baseline: ("b", codable.p999))
+                report.add("rpc", label, "server CPU", "µs/req", gateway.serverMicrosPerRequest, baseline: ("b", codable.serverMicrosPerRequest))
+                if gateway.errors > 0 { report.note("rpc \(label): \(gateway.errors) error responses from the gateway") }
+            }
+        }
+        if let gateway = results["gateway"]?["100x8"], let echo = results["echo"]?["100x8"], let codable = results["codable"]?["100x8"] {
+            let toB = gateway.requestsPerSecond / codable.requestsPerSecond
+            let toA = gateway.requestsPerSecond / echo.requestsPerSecond
+            report.goal(
+                "rpc at 100 connections (8 in flight) vs baseline (b)", target: "≥ 0.85×", measured: String(format: "%.2f×", toB), met: toB >= 0.85
+            )
+            report.goal("rpc at 100 connections (8 in flight) vs baseline (a)", target: "≥ 0.6×", measured: String(format: "%.2f×", toA), met: toA >= 0.6)
+        }
+    }
+
+    /// Every cell against one server, reusing one pool of connections.
+    private func measure(_ target: BenchTarget) async throws -> [String: Cell] {
+        let server = try await target.start(context.options, label: "rpc")
+        let client = LoadClient(port: server.port, threads: context.options.clientThreads)
+        var cells: [String: Cell] = [:]
+        do {
+            let pool = try await client.open(Self.connectionCounts.max()!, credentials: target.credentials)
+            for connections in Self.connectionCounts {
+                for inFlight in Self.inFlightCounts {
+                    let active = Array(pool.prefix(connections))
+                    _ = try await loop(active, inFlight: inFlight, seconds: 0.3, server: server)
+                    let cell = try await loop(active, inFlight: inFlight, seconds: context.options.secondsPerCell, server: server)
+                    cells["\(connections)x\(inFlight)"] = cell
+                    print(
+                        String(
+                            format: "    %@ %4d×%d: %8.0f req/s  p50 %.3f  p99 %.3f  p99.9 %.3f ms  server %.1f µs/req  client CPU %.0f%%",
+                            target.key, connections, inFlight, cell.requestsPerSecond, cell.p50 ?? .nan, cell.p99 ?? .nan, cell.p999 ?? .nan,
+                            cell.serverMicrosPerRequest ?? .nan, cell.clientCPUPercent ?? .nan
+                        )
+                    )
+                }
+            }
+            await LoadClient.close(pool)
+        } catch {
+            await client.shutdown()
+            await server.stop()
+            throw error
+        }
+        await client.shutdown()
+        await server.stop()
+        return cells
+    }
+
+    private func loop(_ connections: [LoadConnection], inFlight: Int, seconds: Double, server: ServerProcess) async throws -> Cell {
+        let serverBefore = server.sample()
+        let clientBefore = ProcessSample.current()
+        let start = BenchClock.nowNs()
+        let stop = start + UInt64(seconds * 1e9)
+        let loops = connections.map { RequestLoop(connection: $0, method: "health", inFlight: inFlight, stopAtNs: stop) }
+        for loop in loops { try await loop.finished.get() }
+        let elapsed = BenchClock.seconds(since: start)
+        var samples = Samples()
+        var errors = 0
+        for loop in loops {
+            // Read on the loop's event loop, where it wrote them.
+            let (loopSamples, loopErrors) = try await results(of: loop)
+            samples.add(contentsOf: loopSamples)
+            errors += loopErrors
+        }
+        let ranks = samples.percentilesMs([0.5, 0.99, 0.999])
+        var cell = Cell(requestsPerSecond: Double(samples.count) / elapsed, p50: ranks[0], p99: ranks[1], p999: ranks[2], errors: errors)
+        if let before = serverBefore, let after = server.sample(), samples.count > 0 {
+            cell.serverMicrosPerRequest = Double(after.cpuMicros - before.cpuMicros) / Double(samples.count)
+        }
+        if let before = clientBefore, let after = ProcessSample.current() {
+            cell.clientCPUPercent = Double(after.cpuMicros - before.cpuMicros) / (elapsed * 1e6) * 100
+        }
+        return cell
+    }
+
+    private func results(of loop: RequestLoop) async throws -> (Samples, Int) {
+        try await loop.eventLoop.submit { (loop.samples, loop.errors) }.get()
+    }
+}

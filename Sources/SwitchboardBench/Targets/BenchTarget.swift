@@ -1,0 +1,27 @@
+/// A server the scenarios measure: the gateway or one of the baselines.
+struct BenchTarget: Sendable {
+    let key: String
+    let baseline: BaselineKind?
+
+    static let gateway = BenchTarget(key: "gateway", baseline: nil)
+    static let echo = BenchTarget(key: "echo", baseline: .echo)
+    static let codable = BenchTarget(key: "codable", baseline: .codable)
+    static let all = [gateway, echo, codable]
+
+    /// Gateway clients authenticate; baseline clients only upgrade.
+    var credentials: BenchCredentials? {
+        baseline == nil ? BenchCredentials(token: BenchGateway.token) : nil
+    }
+
+    func start(_ options: BenchOptions, label: String, providerBaseURL: String? = nil, extraGateway: String = "") async throws -> ServerProcess {
+        guard let baseline else { return try await BenchGateway.start(label: label, providerBaseURL: providerBaseURL, extraGateway: extraGateway) }
+        let server = try ServerProcess.spawnBaseline(baseline, threads: options.serverThreads)
+        do {
+            try await server.waitUntilReady(path: nil)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        return server
+    }
+}
