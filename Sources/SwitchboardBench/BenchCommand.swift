@@ -26,12 +26,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Soak length in seconds.") var duration = 600.0
     @Option(help: "Largest connection count of memory and fan-out.") var maxConnections = 10_000
     @Option(help: "Load-generator event loop threads.") var clientThreads = 1
+    @Flag(help: "Measure the gateway only (profiling); no ratios.") var skipBaselines = false
     @Option(help: "Markdown report path.") var markdown = "bench-results.md"
     @Option(help: "JSON report path.") var json = "bench-results.json"
 
     func run() async throws {
         let limit = raiseOpenFileLimit()
-        let options = BenchOptions(clientThreads: clientThreads, secondsPerCell: seconds, soakSeconds: duration, maxConnections: maxConnections)
+        var options = BenchOptions(clientThreads: clientThreads, secondsPerCell: seconds, soakSeconds: duration, maxConnections: maxConnections)
+        options.skipBaselines = skipBaselines
         let context = BenchContext(options: options, report: BenchReport())
         let machine = MachineInfo.current()
         print("switchboard-bench on \(machine.summary); open-file limit \(limit)")
@@ -39,6 +41,9 @@ struct RunCommand: AsyncParsableCommand {
             let started = BenchClock.nowNs()
             switch scenario {
             case .rpc: try await RPCScenario(context: context).run()
+            case .memory: try await MemoryScenario(context: context).run()
+            case .handshake: try await HandshakeScenario(context: context).run()
+            case .startup: try await StartupScenario(context: context).run()
             default: print("scenario \(scenario.rawValue): not built yet")
             }
             print(String(format: "  (%@ took %.0f s)", scenario.rawValue, BenchClock.seconds(since: started)))

@@ -12,6 +12,10 @@ struct BenchOptions: Sendable {
     var soakSeconds = 600.0
     /// The largest connection count of the memory and fan-out scenarios.
     var maxConnections = 10_000
+    /// Measure the gateway only (for profiling runs).
+    var skipBaselines = false
+
+    var targets: [BenchTarget] { skipBaselines ? [.gateway] : BenchTarget.all }
 }
 
 /// What a scenario gets: options and the report to add figures to.

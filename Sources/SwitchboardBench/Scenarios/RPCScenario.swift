@@ -22,7 +22,7 @@ struct RPCScenario {
     func run() async throws {
         print("scenario rpc")
         var results: [String: [String: Cell]] = [:]
-        for target in BenchTarget.all {
+        for target in context.options.targets {
             results[target.key] = try await measure(target)
         }
         let report = context.report
