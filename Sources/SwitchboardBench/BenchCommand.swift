@@ -44,7 +44,9 @@ struct RunCommand: AsyncParsableCommand {
             case .memory: try await MemoryScenario(context: context).run()
             case .handshake: try await HandshakeScenario(context: context).run()
             case .startup: try await StartupScenario(context: context).run()
-            default: print("scenario \(scenario.rawValue): not built yet")
+            case .fanout: try await FanoutScenario(context: context).run()
+            case .stream: try await StreamScenario(context: context).run()
+            case .soak: try await SoakScenario(context: context).run()
             }
             print(String(format: "  (%@ took %.0f s)", scenario.rawValue, BenchClock.seconds(since: started)))
         }
