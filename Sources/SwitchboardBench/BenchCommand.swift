@@ -31,6 +31,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "JSON report path.") var json = "bench-results.json"
 
     func run() async throws {
+        // Line-buffered even into a file or pipe: a long soak shows progress as it goes.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let limit = raiseOpenFileLimit()
         var options = BenchOptions(clientThreads: clientThreads, secondsPerCell: seconds, soakSeconds: duration, maxConnections: maxConnections)
         options.skipBaselines = skipBaselines

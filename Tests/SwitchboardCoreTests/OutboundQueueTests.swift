@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import SwitchboardCore
@@ -6,23 +7,19 @@ import Testing
 struct OutboundQueueTests {
     func frame(_ size: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: size) }
 
-    @Test func deliversInOrderThenTheClose() async {
+    @Test func deliversInOrderThenTheClose() {
         let queue = OutboundQueue(limit: 100)
         #expect(queue.enqueue(frame(10), dropIfSlow: false) == .queued)
         #expect(queue.enqueue(frame(20), dropIfSlow: false) == .queued)
         queue.requestClose(code: 1012, reason: "service restart")
         #expect(queue.enqueue(frame(5), dropIfSlow: false) == .closed)
-        guard case .frame(let first) = await queue.next(), case .frame(let second) = await queue.next() else {
-            Issue.record("expected two frames")
-            return
-        }
-        #expect(first.readableBytes == 10 && second.readableBytes == 20)
-        guard case .close(let code, let reason) = await queue.next() else { Issue.record("expected close"); return }
-        #expect(code == 1012 && reason == "service restart")
-        #expect(await queue.next() == nil)
+        #expect(queue.next() == .frame(frame(10)))
+        #expect(queue.next() == .frame(frame(20)))
+        #expect(queue.next() == .close(code: 1012, reason: "service restart"))
+        #expect(queue.next() == nil)
     }
 
-    @Test func fullQueueDropsDroppableEventsAndClosesOnOthers() async {
+    @Test func fullQueueDropsDroppableEventsAndClosesOnOthers() {
         let queue = OutboundQueue(limit: 100)
         #expect(queue.enqueue(frame(90), dropIfSlow: false) == .queued)
         #expect(queue.enqueue(frame(20), dropIfSlow: true) == .dropped)
@@ -30,23 +27,38 @@ struct OutboundQueueTests {
         #expect(queue.enqueue(frame(20), dropIfSlow: false) == .overflow)
         #expect(queue.isClosing)
         // The pending frames are discarded: a slow consumer gets the close next.
-        guard case .close(let code, let reason) = await queue.next() else { Issue.record("expected close"); return }
-        #expect(code == 1008 && reason == "slow consumer")
+        #expect(queue.next() == .close(code: 1008, reason: "slow consumer"))
     }
 
-    @Test func aWaitingWriterIsWokenByEnqueue() async {
-        let queue = OutboundQueue(limit: 100)
-        async let next = queue.next()
-        // Whichever runs first, the writer must get the frame.
-        #expect(queue.enqueue(frame(3), dropIfSlow: false) == .queued)
-        guard case .frame(let buffer) = await next else { Issue.record("expected frame"); return }
-        #expect(buffer.readableBytes == 3)
+    /// A burst asks the socket to drain once; after the drain found the queue empty, the next
+    /// frame asks again.
+    @Test func drainIsRequestedOncePerBurst() {
+        let queue = OutboundQueue(limit: 1000)
+        let requests = Mutex(0)
+        queue.attach { requests.withLock { $0 += 1 } }
+        for _ in 0..<5 { _ = queue.enqueue(frame(3), dropIfSlow: false) }
+        #expect(requests.withLock { $0 } == 1)
+        while queue.next() != nil {}
+        _ = queue.enqueue(frame(3), dropIfSlow: false)
+        #expect(requests.withLock { $0 } == 2)
     }
 
-    @Test func cancellingTheWriterEndsIt() async {
+    /// Frames queued before the socket handler attached are drained when it does.
+    @Test func attachingDrainsWhatIsAlreadyQueued() {
+        let queue = OutboundQueue(limit: 1000)
+        _ = queue.enqueue(frame(7), dropIfSlow: false)
+        let requests = Mutex(0)
+        queue.attach { requests.withLock { $0 += 1 } }
+        #expect(requests.withLock { $0 } == 1)
+        #expect(queue.next() == .frame(frame(7)))
+    }
+
+    @Test func finishedQueueRefusesFrames() {
         let queue = OutboundQueue(limit: 100)
-        let task = Task { await queue.next() }
-        task.cancel()
-        #expect(await task.value == nil)
+        _ = queue.enqueue(frame(10), dropIfSlow: false)
+        queue.finish()
+        #expect(queue.next() == nil)
+        #expect(queue.enqueue(frame(1), dropIfSlow: false) == .closed)
+        #expect(queue.bufferedBytes == 0)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import SwitchboardChannels
@@ -20,10 +19,10 @@ struct ConnectionAdapterLink: ClaraAdapterLink {
     }
 }
 
-extension ConnectionHandler {
-    /// Serves a platform adapter on this socket until it closes. `first` is the frame that
-    /// revealed it (a `register` sent instead of `connect`), if any.
-    func serveAdapter(first: Data?, iterator: inout WebSocketInboundStream.AsyncIterator, connection: GatewayConnection, logger: Logger) async throws {
+extension ConnectionSession {
+    /// Serves a platform adapter on this socket until it closes, one message at a time. `first`
+    /// is the frame that revealed it (a `register` sent instead of `connect`), if any.
+    func serveAdapter(first: Data?, inbox: AsyncStream<Data>) async {
         guard let hub = runtime.channels.adapters else {
             connection.send(
                 ByteBuffer(bytes: Array(#"{"type":"error","code":"adapters_disabled","message":"platform adapters are disabled (channels.adapter.enabled = false)","recoverable":false}"#.utf8))
@@ -36,19 +35,7 @@ extension ConnectionHandler {
         defer { session.closed() }
         logger.debug("serving a platform adapter")
         if let first { await session.receive(first) }
-        let limit = runtime.configuration.gateway.maxPayloadBytes
-        while true {
-            let frame: Data
-            do {
-                guard let message = try await MessageAssembler.next(&iterator, maxSize: limit) else { return }
-                frame = message
-            } catch MessageAssembler.Failure.tooLarge {
-                connection.queue.requestClose(code: 1009, reason: "message too big", discardPending: false)
-                return
-            } catch MessageAssembler.Failure.protocolError {
-                connection.queue.requestClose(code: 1002, reason: "protocol error")
-                return
-            }
+        for await frame in inbox {
             if connection.queue.isClosing { continue }
             await session.receive(frame)
         }

@@ -1,14 +1,15 @@
-import Foundation
 import NIOCore
 import Synchronization
 
-/// A connection's bounded outbound buffer, drained by one writer task.
+/// A connection's bounded outbound buffer, drained by its socket handler on the event loop.
 ///
 /// Producers (the event bus, request handlers) never wait: a full queue drops a `dropIfSlow`
 /// event, and for anything else turns the connection into a slow consumer that is closed
-/// with 1008, so one slow client can never hold up the others (§6.6).
+/// with 1008, so one slow client can never hold up the others (§6.6). Producers on any thread
+/// only append under a lock; the first append after the queue emptied asks the socket to
+/// drain once (``attach(drain:)``), so a burst of events costs one event-loop hop, not one each.
 final class OutboundQueue: Sendable {
-    enum Item: Sendable {
+    enum Item: Sendable, Equatable {
         case frame(ByteBuffer)
         case close(code: UInt16, reason: String?)
     }
@@ -23,13 +24,14 @@ final class OutboundQueue: Sendable {
     }
 
     private struct State {
-        var items = CircularBuffer<ByteBuffer>(initialCapacity: 4)
+        var items = CircularBuffer<ByteBuffer>(initialCapacity: 2)
         var bytes = 0
         var closeRequest: (code: UInt16, reason: String?)?
         var closeDelivered = false
-        var cancelled = false
-        var waiter: CheckedContinuation<Item?, Never>?
-        var closingWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+        var finished = false
+        /// A drain was requested and has not yet found the queue empty.
+        var drainRequested = false
+        var drain: (@Sendable () -> Void)?
     }
 
     let limit: Int
@@ -39,129 +41,93 @@ final class OutboundQueue: Sendable {
         self.limit = limit
     }
 
+    /// Connects the queue to the socket: `drain` is called (from any thread) when there is
+    /// something to write; it must hop to the event loop and call ``next()`` until nil.
+    func attach(drain: @escaping @Sendable () -> Void) {
+        let pending = state.withLock { state in
+            state.drain = drain
+            guard !state.items.isEmpty || (state.closeRequest != nil && !state.closeDelivered) else { return false }
+            state.drainRequested = true
+            return true
+        }
+        if pending { drain() }
+    }
+
     /// Queues an encoded frame without waiting.
     func enqueue(_ frame: ByteBuffer, dropIfSlow: Bool) -> EnqueueResult {
-        var wake: (CheckedContinuation<Item?, Never>, Item)?
-        var closing: [CheckedContinuation<Void, Never>] = []
+        var wake: (@Sendable () -> Void)?
         let result: EnqueueResult = state.withLock { state in
-            if state.closeRequest != nil || state.cancelled { return .closed }
+            if state.closeRequest != nil || state.finished { return .closed }
             if state.bytes + frame.readableBytes > limit {
                 if dropIfSlow { return .dropped }
                 state.items.removeAll()
                 state.bytes = 0
                 state.closeRequest = (1008, "slow consumer")
-                closing = Array(state.closingWaiters.values)
-                state.closingWaiters = [:]
-                if let waiter = state.waiter.take() {
-                    state.closeDelivered = true
-                    wake = (waiter, .close(code: 1008, reason: "slow consumer"))
-                }
+                wake = Self.requestDrain(&state)
                 return .overflow
-            }
-            if let waiter = state.waiter.take() {
-                wake = (waiter, .frame(frame))
-                return .queued
             }
             state.items.append(frame)
             state.bytes += frame.readableBytes
+            wake = Self.requestDrain(&state)
             return .queued
         }
-        if let (waiter, item) = wake { waiter.resume(returning: item) }
-        for waiter in closing { waiter.resume() }
+        wake?()
         return result
     }
 
-    /// Asks the writer to close after what is queued (or at once, dropping it).
+    /// Asks the socket to close after what is queued (or at once, dropping it).
     func requestClose(code: UInt16, reason: String?, discardPending: Bool = false) {
-        var wake: CheckedContinuation<Item?, Never>?
-        let closing: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            guard state.closeRequest == nil else { return [] }
+        let wake: (@Sendable () -> Void)? = state.withLock { state in
+            guard state.closeRequest == nil, !state.finished else { return nil }
             state.closeRequest = (code, reason)
             if discardPending {
                 state.items.removeAll()
                 state.bytes = 0
             }
-            if state.items.isEmpty, let waiter = state.waiter.take() {
-                state.closeDelivered = true
-                wake = waiter
-            }
-            defer { state.closingWaiters = [:] }
-            return Array(state.closingWaiters.values)
+            // Always tell the socket, even mid-drain: it arms the close watchdog.
+            state.drainRequested = true
+            return state.drain
         }
-        wake?.resume(returning: .close(code: code, reason: reason))
-        for waiter in closing { waiter.resume() }
+        wake?()
     }
 
     /// Whether a close has been requested (slow consumer, shutdown, handshake failure).
     var isClosing: Bool { state.withLock { $0.closeRequest != nil } }
 
-    /// Suspends until a close is requested, the queue finishes, or the task is cancelled;
-    /// the connection's hard-close watchdog waits here.
-    func waitUntilClosing() async {
-        let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state in
-                    if state.closeRequest != nil || state.cancelled { return true }
-                    state.closingWaiters[id] = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
+    /// The next item to write, on the event loop; nil when nothing is left (the next enqueue
+    /// asks for a drain again). After the close item, always nil.
+    func next() -> Item? {
+        state.withLock { state in
+            if state.finished { return nil }
+            if let frame = state.items.popFirst() {
+                state.bytes -= frame.readableBytes
+                return .frame(frame)
             }
-        } onCancel: {
-            let waiter = state.withLock { $0.closingWaiters.removeValue(forKey: id) }
-            waiter?.resume()
+            if let close = state.closeRequest, !state.closeDelivered {
+                state.closeDelivered = true
+                return .close(code: close.code, reason: close.reason)
+            }
+            state.drainRequested = false
+            return nil
         }
     }
 
-    /// The writer's next item; nil when the queue is finished or the task is cancelled.
-    func next() async -> Item? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Item?, Never>) in
-                let immediate: Item?? = state.withLock { state in
-                    if state.cancelled { return .some(nil) }
-                    if let item = Self.takeNext(&state) { return .some(item) }
-                    if state.closeDelivered { return .some(nil) }
-                    state.waiter = continuation
-                    return .none
-                }
-                if case .some(let item) = immediate { continuation.resume(returning: item) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state in
-                state.cancelled = true
-                return state.waiter.take()
-            }
-            waiter?.resume(returning: nil)
-        }
-    }
-
-    /// Ends the queue when the connection is gone: wakes anyone still waiting on it.
+    /// Ends the queue when the socket is gone: drops what is queued and refuses new frames.
     func finish() {
-        let (waiter, closing) = state.withLock { state in
-            state.cancelled = true
+        state.withLock { state in
+            state.finished = true
             state.items.removeAll()
             state.bytes = 0
-            defer { state.closingWaiters = [:] }
-            return (state.waiter.take(), Array(state.closingWaiters.values))
+            state.drain = nil
         }
-        waiter?.resume(returning: nil)
-        for continuation in closing { continuation.resume() }
-    }
-
-    /// Pops the next frame, or the close once the frames are gone.
-    private static func takeNext(_ state: inout State) -> Item? {
-        if let frame = state.items.popFirst() {
-            state.bytes -= frame.readableBytes
-            return .frame(frame)
-        }
-        if let close = state.closeRequest, !state.closeDelivered {
-            state.closeDelivered = true
-            return .close(code: close.code, reason: close.reason)
-        }
-        return nil
     }
 
     /// Bytes waiting to be written (for metrics and tests).
     var bufferedBytes: Int { state.withLock { $0.bytes } }
+
+    private static func requestDrain(_ state: inout State) -> (@Sendable () -> Void)? {
+        guard !state.drainRequested, let drain = state.drain else { return nil }
+        state.drainRequested = true
+        return drain
+    }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Every open socket, authenticated or not, so shutdown can reach them all and wait until
-/// they are gone.
+/// Every open socket, authenticated or not, and the tasks they started, so shutdown can
+/// reach them all and wait until they are gone.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var connections: [String: GatewayConnection] = [:]
+        var tasks = 0
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+
+        var isEmpty: Bool { connections.isEmpty && tasks == 0 }
     }
 
     private let state = Mutex(State())
@@ -16,28 +19,40 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ connection: GatewayConnection) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            state.connections[connection.id] = nil
-            guard state.connections.isEmpty else { return [] }
-            defer { state.emptyWaiters = [] }
-            return state.emptyWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        update { $0.connections[connection.id] = nil }
+    }
+
+    func taskStarted() {
+        state.withLock { $0.tasks += 1 }
+    }
+
+    func taskEnded() {
+        update { $0.tasks -= 1 }
     }
 
     var all: [GatewayConnection] { state.withLock { Array($0.connections.values) } }
     var count: Int { state.withLock { $0.connections.count } }
 
-    /// Returns once no connection is open.
+    /// Returns once no connection is open and none of their tasks is running.
     func waitUntilEmpty() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let empty = state.withLock { state in
-                if state.connections.isEmpty { return true }
+                if state.isEmpty { return true }
                 state.emptyWaiters.append(continuation)
                 return false
             }
             if empty { continuation.resume() }
         }
+    }
+
+    private func update(_ change: (inout State) -> Void) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            change(&state)
+            guard state.isEmpty else { return [] }
+            defer { state.emptyWaiters = [] }
+            return state.emptyWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }
 

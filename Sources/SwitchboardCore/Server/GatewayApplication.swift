@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -54,24 +54,10 @@ public struct GatewayApplication: Sendable {
     func run() async throws {
         await runtime.agent.recoverInterruptedRuns(logger: runtime.logger)
         let config = runtime.configuration
-        let handler = ConnectionHandler(runtime: runtime)
         let runtime = runtime
-        let ws = WebSocketServerConfiguration(
-            maxFrameSize: config.gateway.maxPayloadBytes,
-            autoPing: .enabled(timePeriod: .seconds(25)),
-            closeTimeout: .milliseconds(config.gateway.closeTimeoutMs)
-        )
         let http = Application(
             router: HTTPRoutes.build(runtime: runtime),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: ws)) { head, channel, _ in
-                let remote = channel.remoteAddress
-                let adapterPath = head.path?.split(separator: "?").first == "/adapter"
-                if adapterPath && runtime.channels.adapters == nil { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in
-                    runtime.host.metrics.recordConnectionAccepted()
-                    try await handler.run(inbound: inbound, outbound: outbound, remote: remote, adapterPath: adapterPath)
-                }
-            },
+            server: HTTPServerBuilder { responder in GatewayServerChannel(responder: responder, runtime: runtime) },
             configuration: .init(address: .hostname(config.bindHost, port: config.gateway.port), serverName: nil, backlog: 1024),
             onServerRunning: { channel in
                 runtime.boundPort.set(channel.localAddress?.port ?? config.gateway.port)

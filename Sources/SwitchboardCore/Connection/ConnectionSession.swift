@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOCore
+import SwitchboardProtocol
+
+/// What one gateway WebSocket says: the challenge, the handshake, then requests and events
+/// until it closes (§3). ``GatewaySocketHandler`` feeds it whole messages on the channel's
+/// event loop; anything that waits (authentication, a request's handler, an adapter) runs as a
+/// task the connection owns (``ConnectionTasks``), so an idle connection costs no task at all.
+///
+/// `@unchecked Sendable`: the mutable fields (`machine`, `held`, `adapterInbox`) are touched
+/// only on `eventLoop`; tasks hop back there before changing them.
+final class ConnectionSession: @unchecked Sendable {
+    let runtime: GatewayRuntime
+    let dispatcher: Dispatcher
+    let connection: GatewayConnection
+    let tasks: ConnectionTasks
+    let logger: Logger
+    let eventLoop: any EventLoop
+    let limit: FrameLimit
+    private let nonce = UUID().uuidString.lowercased()
+    private let adapterPath: Bool
+    private var machine = HandshakeStateMachine()
+    /// Messages that arrive while `connect` is being authenticated, replayed after it.
+    private var held: [ByteBuffer] = []
+    private var adapterInbox: AsyncStream<Data>.Continuation?
+
+    /// Messages a client may send before `hello-ok` without waiting for it.
+    static let maxHeldMessages = 32
+
+    /// - Parameter adapterPath: the socket was opened on `/adapter`: no challenge, adapter protocol only.
+    init(runtime: GatewayRuntime, dispatcher: Dispatcher, remote: SocketAddress?, eventLoop: any EventLoop, adapterPath: Bool) {
+        let config = runtime.configuration.gateway
+        self.runtime = runtime
+        self.dispatcher = dispatcher
+        self.eventLoop = eventLoop
+        self.adapterPath = adapterPath
+        connection = GatewayConnection(
+            id: UUID().uuidString.lowercased(), remoteAddress: remote?.ipAddress ?? "unknown", isLoopback: Self.isLoopback(remote),
+            connectedAtMs: runtime.clock.nowMs(), maxBufferedBytes: config.maxBufferedBytes
+        )
+        tasks = ConnectionTasks(registry: runtime.connections)
+        limit = FrameLimit(bytes: adapterPath ? config.maxPayloadBytes : config.maxPreAuthPayloadBytes)
+        var logger = runtime.logger
+        logger[metadataKey: "sb.conn.id"] = "\(connection.id)"
+        self.logger = logger
+    }
+
+    /// The socket is open: register, send the challenge (or start the adapter protocol).
+    func opened() {
+        runtime.host.metrics.recordConnectionAccepted()
+        runtime.connections.add(connection)
+        if adapterPath {
+            startAdapter(first: nil)
+        } else {
+            runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
+        }
+        if runtime.readiness.current == .draining {
+            connection.queue.requestClose(code: 1012, reason: "service restart")
+        }
+    }
+
+    /// The socket is gone: stop its tasks and forget it everywhere.
+    func closed() {
+        eventLoop.preconditionInEventLoop()
+        adapterInbox?.finish()
+        tasks.cancelAll()
+        connection.queue.finish()
+        runtime.bus.unsubscribe(connection)
+        runtime.connections.remove(connection)
+        if let key = connection.presenceKey, runtime.presence.remove(key: key) != nil {
+            runtime.presenceNotifier.changed()
+        }
+        if connection.principal != nil { logger.info("client disconnected") }
+    }
+
+    /// One whole inbound message, on the event loop.
+    func received(_ message: ByteBuffer) {
+        eventLoop.preconditionInEventLoop()
+        if connection.queue.isClosing { return }
+        if let adapterInbox {
+            if case .dropped = adapterInbox.yield(Data(message.readableBytesView)) {
+                connection.queue.requestClose(code: 1008, reason: "adapter sent faster than it is served")
+            }
+            return
+        }
+        if machine.state == .authenticating {
+            guard held.count < Self.maxHeldMessages else {
+                connection.queue.requestClose(code: 1008, reason: "too many frames before hello-ok")
+                return
+            }
+            held.append(message)
+            return
+        }
+        let frame = Data(message.readableBytesView)
+        switch machine.receive(frame) {
+        case .ignore:
+            return
+        case .close(let code, let reason):
+            logger.debug("closing after invalid first frame", metadata: ["sb.close.code": "\(code)"])
+            connection.queue.requestClose(code: code, reason: reason)
+        case .reject(let id, let error, let closeCode, let closeReason):
+            connection.send(Dispatcher.errorFrame(id: id, error))
+            connection.queue.requestClose(code: closeCode, reason: closeReason)
+        case .authenticate(let id, let params, let version):
+            tasks.run { [self] in
+                let accepted = await ConnectHandshake(session: self).connect(id: id, params: params, version: version, nonce: nonce)
+                eventLoop.execute { self.authenticated(accepted, version: version) }
+            }
+        case .dispatch(let header):
+            dispatch(header: header, frame: frame)
+        case .adapter:
+            startAdapter(first: frame)
+        }
+    }
+
+    var isHandshakeComplete: Bool { connection.isHandshakeComplete }
+
+    private func authenticated(_ accepted: Bool, version: Int) {
+        guard accepted else {
+            machine.close()
+            held = []
+            return
+        }
+        machine.authenticated(protocolVersion: version)
+        limit.bytes = runtime.configuration.gateway.maxPayloadBytes
+        let replay = held
+        held = []
+        for message in replay { received(message) }
+    }
+
+    private func dispatch(header: FrameHeader, frame: Data) {
+        switch header.type {
+        case "req":
+            guard let id = header.id, !id.isEmpty, let method = header.method, !method.isEmpty else {
+                connection.send(Dispatcher.errorFrame(id: header.id ?? "invalid", .invalidRequest("invalid request frame: id and method are required")))
+                return
+            }
+            let limit = runtime.configuration.gateway.maxInFlightRequests
+            guard connection.beginRequest(limit: limit) else {
+                connection.send(
+                    Dispatcher.errorFrame(id: id, .unavailable("too many requests in flight on this connection (gateway.maxInFlightRequests = \(limit))", retryAfterMs: 100))
+                )
+                return
+            }
+            let connection = connection
+            let dispatcher = dispatcher
+            tasks.run {
+                defer { connection.endRequest() }
+                let response = await dispatcher.handle(frame: frame, requestId: id, method: method, connection: connection)
+                connection.send(response)
+            }
+        case "cancel":
+            // v4: the client gave up on a request. Waiting requests (`agent`, `agent.wait`) stop
+            // waiting; the run itself goes on (abort it with chat.abort). Others finish promptly anyway.
+            if let id = header.id { connection.cancelRequest(id: id) }
+        default:
+            let got = header.type.map { "\"\($0)\"" } ?? "none"
+            connection.send(Dispatcher.errorFrame(id: header.id ?? "invalid", .invalidRequest("invalid request frame: expected type \"req\", got \(got)")))
+        }
+    }
+
+    /// Hands this socket to the adapter protocol: its messages are served in order by one task.
+    private func startAdapter(first: Data?) {
+        limit.bytes = runtime.configuration.gateway.maxPayloadBytes
+        let (inbox, continuation) = AsyncStream.makeStream(of: Data.self, bufferingPolicy: .bufferingOldest(Self.maxHeldMessages * 8))
+        adapterInbox = continuation
+        tasks.run { [self] in
+            await serveAdapter(first: first, inbox: inbox)
+        }
+    }
+
+    /// WebSocket close reasons are limited to 123 bytes.
+    static func closeReason(_ reason: String) -> String {
+        var result = ""
+        for character in reason {
+            if result.utf8.count + String(character).utf8.count > 123 { break }
+            result.append(character)
+        }
+        return result
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}
