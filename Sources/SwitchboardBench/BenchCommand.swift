@@ -31,8 +31,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "JSON report path.") var json = "bench-results.json"
 
     func run() async throws {
-        // Line-buffered even into a file or pipe: a long soak shows progress as it goes.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let limit = raiseOpenFileLimit()
         var options = BenchOptions(clientThreads: clientThreads, secondsPerCell: seconds, soakSeconds: duration, maxConnections: maxConnections)
         options.skipBaselines = skipBaselines
@@ -51,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
             case .soak: try await SoakScenario(context: context).run()
             }
             print(String(format: "  (%@ took %.0f s)", scenario.rawValue, BenchClock.seconds(since: started)))
+            fflush(nil)
         }
         try context.report.write(markdownTo: markdown, jsonTo: json, machine: machine)
         print("wrote \(markdown) and \(json)")

@@ -53,6 +53,8 @@ final class BenchReport: @unchecked Sendable {
         )
         lock.withLock { rows.append(row) }
         print("  \(scenario) · \(label) · \(metric): \(Self.format(value)) \(unit)" + (row.ratio.map { String(format: "  (%.2f× %@)", $0, baseline!.0) } ?? ""))
+        // Shows progress when the output is a file (a long soak), where stdout is block-buffered.
+        fflush(nil)
     }
 
     func goal(_ name: String, target: String, measured: String, met: Bool) {

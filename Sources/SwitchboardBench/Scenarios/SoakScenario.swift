@@ -45,7 +45,10 @@ struct SoakScenario {
             failures += failed
             if let sample = server.sample() {
                 points.append((x: BenchClock.seconds(since: start), y: Double(sample.rssBytes) / 1024))
-                if second % 30 == 0 { print(String(format: "    %4d s: RSS %.1f MiB, %d calls, %d failed", second, Double(sample.rssBytes) / 1_048_576, calls, failures)) }
+                if second % 30 == 0 {
+                    print(String(format: "    %4d s: RSS %.1f MiB, %d calls, %d failed", second, Double(sample.rssBytes) / 1_048_576, calls, failures))
+                    fflush(nil)
+                }
             }
             let elapsed = BenchClock.nowNs() - tickStart
             if elapsed < 1_000_000_000 { await settle(Double(1_000_000_000 - elapsed) / 1e9) }

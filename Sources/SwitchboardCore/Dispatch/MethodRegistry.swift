@@ -30,6 +30,18 @@ public struct MethodRegistry: Sendable {
         }
     }
 
+    /// Registers a method whose handler returns its result already encoded (see ``EncodedPayload``).
+    mutating func register<M: GatewayMethod>(
+        _ method: M.Type,
+        encoded handler: @escaping @Sendable (M.Params, RequestContext) async throws -> EncodedPayload
+    ) {
+        precondition(entries[M.name] == nil, "method \(M.name) registered twice")
+        entries[M.name] = Entry(descriptor: M.descriptor) { frame, context in
+            let params = try Self.decodeParams(M.Params.self, from: frame)
+            return try await handler(params, context).responseFrame(id: context.requestId)
+        }
+    }
+
     /// The names of every registered method, in catalog order where known.
     public var names: [String] {
         let catalog = MethodCatalog.names.filter { entries[$0] != nil }

@@ -8,6 +8,8 @@ import SwitchboardProtocol
 final class HealthMonitor: Service, Sendable {
     private struct State {
         var summary: HealthSummary
+        /// The summary as `health` returns it, encoded once per refresh.
+        var encoded: EncodedPayload?
         var version = 1
     }
 
@@ -27,12 +29,19 @@ final class HealthMonitor: Service, Sendable {
         self.bus = bus
         self.presence = presence
         self.clock = clock
-        self.state = Mutex(State(summary: Self.compute(clock: clock)))
+        let summary = Self.compute(clock: clock)
+        self.state = Mutex(State(summary: summary, encoded: try? EncodedPayload(summary)))
         // Coalesces bursts: many connects in a row cause one refresh, not one each.
         (requests, requestContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var summary: HealthSummary { state.withLock { $0.summary } }
+
+    /// The cached summary, encoded (`health` answers with these bytes).
+    func encodedSummary() throws -> EncodedPayload {
+        if let encoded = state.withLock({ $0.encoded }) { return encoded }
+        return try EncodedPayload(summary)
+    }
     var version: Int { state.withLock { $0.version } }
 
     var stateVersion: StateVersion { StateVersion(presence: presence.version, health: version) }
@@ -46,8 +55,10 @@ final class HealthMonitor: Service, Sendable {
     @discardableResult
     func refresh() -> HealthSummary {
         let summary = Self.compute(clock: clock)
+        let encoded = try? EncodedPayload(summary)
         let version = state.withLock { state in
             state.summary = summary
+            state.encoded = encoded
             state.version += 1
             return state.version
         }
