@@ -34,20 +34,42 @@ struct AgentLoopTests {
         try await client.shutdown()
     }
 
-    @Test func serverErrorsAreRetriedAndIdleStreamsTimeOut() async throws {
-        let client = ProviderHTTP.makeClient(timeouts: .init(idleMs: 300))
-        try await FakeModelServer.with { server in
-            server.enqueue(.status(503, body: "busy"), .status(500, body: "oops"), .text(["third time"]))
-            let ok = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
-            #expect(ok.text == "third time" && server.requests.count == 3)
-            // Every attempt is slow: under load the idle timeout can fire before the response head,
-            // which is retried, and a fast retry would hide the timeout.
-            server.setDefault(.text(["slow"], delayMs: 2_000))
-            await #expect {
-                _ = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
-            } throws: { error in
-                (error as? ProviderError)?.kind == .timeout
+    @Test func serverErrorsAreRetried() async throws {
+        // A generous idle timeout: this test is about retries, and a loaded box must not turn a reply into a timeout.
+        let client = ProviderHTTP.makeClient(timeouts: .init(idleMs: 10_000))
+        try await shuttingDown(client) {
+            try await FakeModelServer.with { server in
+                server.enqueue(.status(503, body: "busy"), .status(500, body: "oops"), .text(["third time"]))
+                let ok = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
+                #expect(ok.text == "third time" && server.requests.count == 3)
             }
+        }
+    }
+
+    @Test func idleStreamsTimeOut() async throws {
+        let client = ProviderHTTP.makeClient(timeouts: .init(idleMs: 300))
+        try await shuttingDown(client) {
+            try await FakeModelServer.with { server in
+                // Every attempt is slow: a timeout before the response head is retried, and a
+                // fast retry would hide the timeout.
+                server.setDefault(.text(["slow"], delayMs: 2_000))
+                await #expect {
+                    _ = try await loop(server, client: client, limits: .init()).run(messages: [.user("x")], context: context) { _ in }
+                } throws: { error in
+                    (error as? ProviderError)?.kind == .timeout
+                }
+            }
+        }
+    }
+
+    /// Runs `body`, then shuts the client down even when `body` threw (a client dropped
+    /// without shutdown is a fatal error in debug builds).
+    private func shuttingDown(_ client: HTTPClient, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
         try await client.shutdown()
     }

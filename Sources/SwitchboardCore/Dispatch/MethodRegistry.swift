@@ -31,9 +31,9 @@ public struct MethodRegistry: Sendable {
     }
 
     /// Registers a method whose handler returns its result already encoded (see ``EncodedPayload``).
-    mutating func register<M: GatewayMethod>(
+    mutating func registerEncoded<M: GatewayMethod>(
         _ method: M.Type,
-        encoded handler: @escaping @Sendable (M.Params, RequestContext) async throws -> EncodedPayload
+        _ handler: @escaping @Sendable (M.Params, RequestContext) async throws -> EncodedPayload
     ) {
         precondition(entries[M.name] == nil, "method \(M.name) registered twice")
         entries[M.name] = Entry(descriptor: M.descriptor) { frame, context in

@@ -7,10 +7,10 @@ struct SystemMethods {
 
     func register(into registry: inout MethodRegistry) {
         let parts = parts
-        registry.register(Health.self, encoded: { params, _ in
+        registry.registerEncoded(Health.self) { params, _ in
             if params.probe == true { return try EncodedPayload(parts.health.refresh()) }
             return try parts.health.encodedSummary()
-        })
+        }
         registry.register(Status.self) { _, context in
             let connections = parts.connections.all.compactMap(\.principal)
             let config = parts.loaded.configuration
