@@ -77,11 +77,18 @@ struct HandshakeStateMachineTests {
         guard case .ignore = machine.receive(Data("{}".utf8)) else { Issue.record("closed machine must ignore frames"); return }
     }
 
-    @Test func afterConnectFramesAreDispatchedEvenWhenMalformed() {
+    @Test func afterConnectMalformedFramesAreAnsweredWithTheReason() {
         var machine = HandshakeStateMachine()
         _ = machine.receive(Data(connectFrame(.test()).utf8))
         machine.authenticated(protocolVersion: 4)
-        guard case .dispatch(let header) = machine.receive(Data("not json".utf8)) else { Issue.record("expected dispatch"); return }
-        #expect(header.type == nil && header.id == nil)
+        guard case .malformed(let reason) = machine.receive(Data("not json".utf8)) else { Issue.record("expected malformed"); return }
+        #expect(reason.hasPrefix("invalid request frame: not valid JSON"))
+        guard case .malformed(let notObject) = machine.receive(Data("[1,2]".utf8)) else { Issue.record("expected malformed"); return }
+        #expect(notObject == "invalid request frame: expected a JSON object")
+        let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        guard case .malformed = machine.receive(Data(deep.utf8)) else { Issue.record("expected malformed"); return }
+        // The socket stays usable.
+        guard case .dispatch(let header) = machine.receive(Data(#"{"type":"req","id":"1","method":"health"}"#.utf8)) else { Issue.record("expected dispatch"); return }
+        #expect(header.method == "health")
     }
 }

@@ -54,6 +54,7 @@ public enum ConfigKeys {
         int("gateway.idempotency.ttlMs", \.gateway.idempotency.ttlMs, 1_000...86_400_000, help: "idempotency cache entry lifetime"),
         int("gateway.idempotency.maxEntries", \.gateway.idempotency.maxEntries, 1...1_000_000, help: "idempotency cache size"),
         int("gateway.shutdownDrainMs", \.gateway.shutdownDrainMs, 0...600_000, help: "stop/restart waits this long for clients and runs"),
+        int("gateway.memoryTrimIntervalMs", \.gateway.memoryTrimIntervalMs, 0...3_600_000, help: "return freed heap to the OS this often (0: never)"),
         bool("gateway.reload.watch", \.gateway.reload.watch, help: "apply config file edits while running"),
         int("gateway.reload.debounceMs", \.gateway.reload.debounceMs, 0...60_000, help: "quiet time after an edit before it is read"),
         int("gateway.reload.pollIntervalMs", \.gateway.reload.pollIntervalMs, 100...3_600_000, help: "file check period without change notifications"),

@@ -38,6 +38,8 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// How long a stop or restart waits for clients to leave and runs to finish before
         /// aborting what is left (runs are persisted as interrupted).
         public var shutdownDrainMs = 5_000
+        /// How often freed heap is handed back to the OS (glibc keeps it otherwise); 0 disables.
+        public var memoryTrimIntervalMs = 30_000
         public var reload = Reload()
         /// Serve `GET /metrics` (behind the gateway auth when auth is on).
         public var metricsEnabled = true

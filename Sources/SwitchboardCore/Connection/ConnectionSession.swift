@@ -109,6 +109,8 @@ final class ConnectionSession: @unchecked Sendable {
             }
         case .dispatch(let header):
             dispatch(header: header, frame: frame)
+        case .malformed(let reason):
+            connection.send(Dispatcher.errorFrame(id: "invalid", .invalidRequest(reason)))
         case .adapter:
             startAdapter(first: frame)
         }

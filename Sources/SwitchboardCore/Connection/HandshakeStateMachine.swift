@@ -25,6 +25,8 @@ struct HandshakeStateMachine: Sendable {
         case dispatch(FrameHeader)
         /// A platform adapter: hand this frame and the socket to the adapter protocol.
         case adapter
+        /// After connect, a frame that is not a JSON object: answer with this reason, keep the socket.
+        case malformed(String)
         /// Nothing to do (frames after close).
         case ignore
     }
@@ -37,12 +39,26 @@ struct HandshakeStateMachine: Sendable {
         case .closed, .authenticating, .adapter:
             return .ignore
         case .connected:
-            guard let header = try? GatewayJSON.decoder.decode(FrameHeader.self, from: frame) else {
-                return .dispatch(FrameHeader.invalid)
+            do {
+                return .dispatch(try GatewayJSON.decoder.decode(FrameHeader.self, from: frame))
+            } catch {
+                return .malformed(Self.describe(error))
             }
-            return .dispatch(header)
         case .awaitingConnect:
             return receiveFirst(frame)
+        }
+    }
+
+    /// Why a frame could not be read, for the error a client sees.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch:
+            return "invalid request frame: expected a JSON object"
+        case DecodingError.dataCorrupted(let context):
+            let detail = (context.underlyingError as? any CustomStringConvertible)?.description ?? context.debugDescription
+            return "invalid request frame: not valid JSON (\(detail))"
+        default:
+            return "invalid request frame: not valid JSON"
         }
     }
 

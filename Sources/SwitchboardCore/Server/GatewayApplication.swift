@@ -77,6 +77,7 @@ public struct GatewayApplication: Sendable {
                 runtime.health,
                 runtime.presenceNotifier,
                 TickService(intervalMs: config.gateway.tickIntervalMs, bus: runtime.bus, clock: runtime.clock, idempotency: runtime.idempotency),
+                MemoryTrimmer(intervalMs: config.gateway.memoryTrimIntervalMs),
                 runtime.agent.httpClients,
                 runtime.agent.mcp,
             ] + runtime.channels.services + [runtime.agent.runs] + runtime.channels.lateServices + [

@@ -23,6 +23,9 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
         let channel: any Channel
     }
 
+    /// A keep-alive HTTP connection with no request for this long is closed.
+    static let httpIdleTimeoutMs = 60_000
+
     let responder: HTTPChannelHandler.Responder
     let runtime: GatewayRuntime
     let dispatcher: Dispatcher
@@ -50,6 +53,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 },
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
+                        UpgradeDeadline.remove(from: channel)
                         try self.installSocket(on: channel, adapterPath: Self.isAdapterPath(head.uri))
                         return Negotiated.websocket
                     }
@@ -59,8 +63,11 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        UpgradeDeadline.remove(from: channel)
                         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPConnectionStateHandler(idleTimeout: .milliseconds(Int64(Self.httpIdleTimeoutMs)), logger: logger)
+                        )
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
                         )
@@ -72,6 +79,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enablePipelining = false
             configuration.enableErrorHandling = false
             configuration.enableResponseHeaderValidation = false
+            try channel.pipeline.syncOperations.addHandler(UpgradeDeadline(timeoutMs: timings.handshakeTimeoutMs), name: UpgradeDeadline.name)
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             return Value(negotiated: negotiated, channel: channel)
         }
