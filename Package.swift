@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "switchboard", targets: ["SwitchboardCLI"]),
         .executable(name: "switchboard-bench", targets: ["SwitchboardBench"]),
+        .executable(name: "switchboard-fuzz", targets: ["SwitchboardFuzz"]),
         .library(name: "SwitchboardProtocol", targets: ["SwitchboardProtocol"]),
         .library(name: "SwitchboardClient", targets: ["SwitchboardClient"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
@@ -98,6 +99,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +169,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // libFuzzer target: `scripts/fuzz` builds it with -sanitize=fuzzer; a normal build
+        // gives a replayer that runs the committed corpus (the test suite does).
+        .executableTarget(
+            name: "SwitchboardFuzz",
+            dependencies: ["SwitchboardCore"],
+            exclude: ["corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
