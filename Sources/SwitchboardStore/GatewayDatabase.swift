@@ -7,6 +7,12 @@ public final class GatewayDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
 
+    /// Reader connections (plus one writer). Each keeps its own page cache, so this and
+    /// ``pageCacheKiB`` bound the memory SQLite may hold as transcripts grow.
+    public static let maxReaders = 2
+    /// Page cache per connection, in KiB (SQLite's default is 2,000).
+    public static let pageCacheKiB = 512
+
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     ///
     /// The file is created with mode 0600: it holds device tokens.
@@ -19,8 +25,10 @@ public final class GatewayDatabase: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = Self.maxReaders
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
