@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Settings shared by every scenario of one invocation.
 struct BenchOptions: Sendable {
@@ -24,8 +25,6 @@ struct BenchContext: Sendable {
     let report: BenchReport
 }
 
-import NIOCore
-
 enum System {
     static var coreCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
@@ -42,8 +41,7 @@ extension LoadClient {
             func startOne() {
                 group.addTask {
                     if let credentials { return try await self.connectGateway(credentials) }
-                    let (connection, greeting) = try await self.connect()
-                    _ = greeting
+                    let (connection, _) = try await self.connect()
                     try await connection.eventLoop.submit { connection.setReceiver(nil) }.get()
                     return connection
                 }

@@ -18,17 +18,9 @@ struct FanoutScenario {
 
     func run() async throws {
         print("scenario fanout")
-        let server = try await BenchTarget.gateway.start(context.options, label: "fanout", extraGateway: ", maxBufferedBytes: \(Self.bufferLimit)")
-        let client = LoadClient(port: server.port, threads: context.options.clientThreads)
-        do {
+        try await BenchTarget.gateway.with(context.options, label: "fanout", extraGateway: ", maxBufferedBytes: \(Self.bufferLimit)") { server, client in
             try await measure(server: server, client: client)
-        } catch {
-            await client.shutdown()
-            await server.stop()
-            throw error
         }
-        await client.shutdown()
-        await server.stop()
     }
 
     private func measure(server: ServerProcess, client: LoadClient) async throws {

@@ -42,10 +42,9 @@ struct MemoryScenario {
     }
 
     private func measure(_ target: BenchTarget, counts: [Int]) async throws -> Figures {
-        let server = try await target.start(context.options, label: "memory")
-        let client = LoadClient(port: server.port, threads: context.options.clientThreads)
-        var figures = Figures()
-        do {
+        // A 1 s trim, so "after all closed" shows memory handed back within the 3 s it waits.
+        try await target.with(context.options, label: "memory", extraGateway: ", memoryTrimIntervalMs: 1000") { server, client in
+            var figures = Figures()
             await settle(1)
             figures.idle = server.sample()?.rssBytes ?? 0
             var connections: [LoadConnection] = []
@@ -59,13 +58,7 @@ struct MemoryScenario {
             await settle(3)
             figures.afterClose = server.sample()?.rssBytes ?? 0
             print("    \(target.key): after closing, RSS \(figures.afterClose / 1024) KiB")
-        } catch {
-            await client.shutdown()
-            await server.stop()
-            throw error
+            return figures
         }
-        await client.shutdown()
-        await server.stop()
-        return figures
     }
 }

@@ -52,10 +52,8 @@ struct RPCScenario {
 
     /// Every cell against one server, reusing one pool of connections.
     private func measure(_ target: BenchTarget) async throws -> [String: Cell] {
-        let server = try await target.start(context.options, label: "rpc")
-        let client = LoadClient(port: server.port, threads: context.options.clientThreads)
-        var cells: [String: Cell] = [:]
-        do {
+        try await target.with(context.options, label: "rpc") { server, client in
+            var cells: [String: Cell] = [:]
             let pool = try await client.open(Self.connectionCounts.max()!, credentials: target.credentials)
             for connections in Self.connectionCounts {
                 for inFlight in Self.inFlightCounts {
@@ -73,14 +71,8 @@ struct RPCScenario {
                 }
             }
             await LoadClient.close(pool)
-        } catch {
-            await client.shutdown()
-            await server.stop()
-            throw error
+            return cells
         }
-        await client.shutdown()
-        await server.stop()
-        return cells
     }
 
     private func loop(_ connections: [LoadConnection], inFlight: Int, seconds: Double, server: ServerProcess) async throws -> Cell {

@@ -18,17 +18,9 @@ struct SoakScenario {
         print("scenario soak (\(seconds) s)")
         try await FakeModelServer.with { provider in
             provider.setDefault(.text(["soak ", "reply ", "text"], delayMs: 5))
-            let server = try await BenchTarget.gateway.start(context.options, label: "soak", providerBaseURL: provider.baseURL)
-            let client = LoadClient(port: server.port, threads: context.options.clientThreads)
-            do {
+            try await BenchTarget.gateway.with(context.options, label: "soak", providerBaseURL: provider.baseURL) { server, client in
                 try await soak(seconds: seconds, server: server, client: client)
-            } catch {
-                await client.shutdown()
-                await server.stop()
-                throw error
             }
-            await client.shutdown()
-            await server.stop()
         }
     }
 

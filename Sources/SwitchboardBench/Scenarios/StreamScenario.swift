@@ -17,17 +17,9 @@ struct StreamScenario {
     func run() async throws {
         print("scenario stream")
         try await FakeModelServer.with { provider in
-            let server = try await BenchTarget.gateway.start(context.options, label: "stream", providerBaseURL: provider.baseURL)
-            let client = LoadClient(port: server.port, threads: context.options.clientThreads)
-            do {
+            try await BenchTarget.gateway.with(context.options, label: "stream", providerBaseURL: provider.baseURL) { _, client in
                 try await measure(provider: provider, client: client)
-            } catch {
-                await client.shutdown()
-                await server.stop()
-                throw error
             }
-            await client.shutdown()
-            await server.stop()
         }
     }
 

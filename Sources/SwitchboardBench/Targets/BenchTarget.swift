@@ -24,4 +24,23 @@ struct BenchTarget: Sendable {
         }
         return server
     }
+
+    /// Starts this server and a load client for it, runs `body`, and stops both whatever happens.
+    func with<T>(
+        _ options: BenchOptions, label: String, providerBaseURL: String? = nil, extraGateway: String = "",
+        _ body: (ServerProcess, LoadClient) async throws -> T
+    ) async throws -> T {
+        let server = try await start(options, label: label, providerBaseURL: providerBaseURL, extraGateway: extraGateway)
+        let client = LoadClient(port: server.port, threads: options.clientThreads)
+        do {
+            let result = try await body(server, client)
+            await client.shutdown()
+            await server.stop()
+            return result
+        } catch {
+            await client.shutdown()
+            await server.stop()
+            throw error
+        }
+    }
 }

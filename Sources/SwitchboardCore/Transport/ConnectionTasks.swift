@@ -24,6 +24,9 @@ final class ConnectionTasks: Sendable {
             state.nextId += 1
             let id = state.nextId
             registry.taskStarted()
+            // Unstructured on purpose (a request must not wait for the socket's event loop, which
+            // owns no async context), but owned: kept here by id, cancelled by `cancelAll()` when
+            // the socket closes, and counted by the registry, whose `waitUntilEmpty()` shutdown awaits.
             state.tasks[id] = Task {
                 await operation()
                 self.finished(id)
