@@ -30,8 +30,7 @@ struct DispatcherTests {
         var registry = MethodRegistry()
         registry.register(Status.self) { _, _ in throw SecretFailure() }
         let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
-        let frame = Data(#"{"type":"req","id":"r1","method":"status"}"#.utf8)
-        let answer = try response(await dispatcher.handle(frame: frame, requestId: "r1", method: "status", connection: connection(scopes: [.read])))
+        let answer = try response(await dispatcher.handle(InboundRequest(id: "r1", method: "status"), connection: connection(scopes: [.read])))
         #expect(answer["ok"] == false && answer["id"] == "r1")
         #expect(answer["error"]?["code"] == "UNAVAILABLE" && answer["error"]?["retryable"] == true)
         let text = GatewayJSON.string(answer)
@@ -42,8 +41,7 @@ struct DispatcherTests {
         var registry = MethodRegistry()
         registry.register(Status.self) { _, _ in throw GatewayError.invalidRequest("sessionKey: unknown session") }
         let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
-        let frame = Data(#"{"type":"req","id":"r2","method":"status"}"#.utf8)
-        let answer = try response(await dispatcher.handle(frame: frame, requestId: "r2", method: "status", connection: connection(scopes: [.read])))
+        let answer = try response(await dispatcher.handle(InboundRequest(id: "r2", method: "status"), connection: connection(scopes: [.read])))
         #expect(answer["error"]?["message"] == "sessionKey: unknown session")
     }
 }

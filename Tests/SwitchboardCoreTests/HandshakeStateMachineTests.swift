@@ -88,7 +88,7 @@ struct HandshakeStateMachineTests {
         let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
         guard case .malformed = machine.receive(Data(deep.utf8)) else { Issue.record("expected malformed"); return }
         // The socket stays usable.
-        guard case .dispatch(let header) = machine.receive(Data(#"{"type":"req","id":"1","method":"health"}"#.utf8)) else { Issue.record("expected dispatch"); return }
+        guard case .dispatch(let header, _) = machine.receive(Data(#"{"type":"req","id":"1","method":"health"}"#.utf8)) else { Issue.record("expected dispatch"); return }
         #expect(header.method == "health")
     }
 }

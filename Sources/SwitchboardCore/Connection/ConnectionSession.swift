@@ -92,8 +92,7 @@ final class ConnectionSession: @unchecked Sendable {
             held.append(message)
             return
         }
-        let frame = Data(message.readableBytesView)
-        switch machine.receive(frame) {
+        switch machine.receive(message) {
         case .ignore:
             return
         case .close(let code, let reason):
@@ -107,12 +106,12 @@ final class ConnectionSession: @unchecked Sendable {
                 let accepted = await ConnectHandshake(session: self).connect(id: id, params: params, version: version, nonce: nonce)
                 eventLoop.execute { self.authenticated(accepted, version: version) }
             }
-        case .dispatch(let header):
-            dispatch(header: header, frame: frame)
+        case .dispatch(let envelope, let params):
+            dispatch(envelope, params: params)
         case .malformed(let reason):
             connection.send(Dispatcher.errorFrame(id: "invalid", .invalidRequest(reason)))
         case .adapter:
-            startAdapter(first: frame)
+            startAdapter(first: Data(message.readableBytesView))
         }
     }
 
@@ -131,11 +130,16 @@ final class ConnectionSession: @unchecked Sendable {
         for message in replay { received(message) }
     }
 
-    private func dispatch(header: FrameHeader, frame: Data) {
+    private func dispatch(_ header: FrameEnvelope, params: ByteBuffer?) {
         switch header.type {
         case "req":
             guard let id = header.id, !id.isEmpty, let method = header.method, !method.isEmpty else {
                 connection.send(Dispatcher.errorFrame(id: header.id ?? "invalid", .invalidRequest("invalid request frame: id and method are required")))
+                return
+            }
+            let request = InboundRequest(id: id, method: method, params: params)
+            if let response = dispatcher.handleImmediately(request, connection: connection) {
+                connection.send(response)
                 return
             }
             let limit = runtime.configuration.gateway.maxInFlightRequests
@@ -149,8 +153,7 @@ final class ConnectionSession: @unchecked Sendable {
             let dispatcher = dispatcher
             tasks.run {
                 defer { connection.endRequest() }
-                let response = await dispatcher.handle(frame: frame, requestId: id, method: method, connection: connection)
-                connection.send(response)
+                connection.send(await dispatcher.handle(request, connection: connection))
             }
         case "cancel":
             // v4: the client gave up on a request. Waiting requests (`agent`, `agent.wait`) stop

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SwitchboardProtocol
 
 /// The pre-auth rules of §3 as a pure value: frames in, actions out, no I/O and no clock.
@@ -21,8 +22,8 @@ struct HandshakeStateMachine: Sendable {
         case reject(requestId: String, error: GatewayError, closeCode: UInt16, closeReason: String)
         /// Params are valid and the version negotiated: authenticate.
         case authenticate(requestId: String, params: ConnectParams, protocolVersion: Int)
-        /// Connected: hand the frame to the dispatcher.
-        case dispatch(FrameHeader)
+        /// Connected: hand the frame to the dispatcher, with its params (nil: none).
+        case dispatch(FrameEnvelope, params: ByteBuffer?)
         /// A platform adapter: hand this frame and the socket to the adapter protocol.
         case adapter
         /// After connect, a frame that is not a JSON object: answer with this reason, keep the socket.
@@ -34,43 +35,45 @@ struct HandshakeStateMachine: Sendable {
     private(set) var state: State = .awaitingConnect
 
     /// Steps the machine with one whole inbound message.
-    mutating func receive(_ frame: Data) -> Action {
+    mutating func receive(_ frame: ByteBuffer) -> Action {
         switch state {
         case .closed, .authenticating, .adapter:
             return .ignore
         case .connected:
-            do {
-                return .dispatch(try GatewayJSON.decoder.decode(FrameHeader.self, from: frame))
-            } catch {
-                return .malformed(Self.describe(error))
+            switch frame.withUnsafeReadableBytes(FrameEnvelope.read) {
+            case .success(let envelope):
+                return .dispatch(envelope, params: envelope.params.map { frame.slice($0) })
+            case .failure(let failure):
+                return .malformed(Self.describe(failure))
             }
         case .awaitingConnect:
             return receiveFirst(frame)
         }
     }
 
+    /// Steps the machine with a message given as `Data` (tests and the fuzzer).
+    mutating func receive(_ frame: Data) -> Action {
+        receive(ByteBuffer(bytes: frame))
+    }
+
     /// Why a frame could not be read, for the error a client sees.
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.typeMismatch:
-            return "invalid request frame: expected a JSON object"
-        case DecodingError.dataCorrupted(let context):
-            let detail = (context.underlyingError as? any CustomStringConvertible)?.description ?? context.debugDescription
-            return "invalid request frame: not valid JSON (\(detail))"
-        default:
-            return "invalid request frame: not valid JSON"
+    static func describe(_ failure: FrameEnvelope.Failure) -> String {
+        switch failure {
+        case .notObject: "invalid request frame: expected a JSON object"
+        case .notJSON(let error): "invalid request frame: not valid JSON (\(error))"
         }
     }
 
-    private mutating func receiveFirst(_ frame: Data) -> Action {
-        let header: FrameHeader
-        do {
-            header = try GatewayJSON.decoder.decode(FrameHeader.self, from: frame)
-        } catch DecodingError.typeMismatch {
+    private mutating func receiveFirst(_ frame: ByteBuffer) -> Action {
+        let header: FrameEnvelope
+        switch frame.withUnsafeReadableBytes(FrameEnvelope.read) {
+        case .success(let envelope):
+            header = envelope
+        case .failure(.notObject):
             // Valid JSON, but not an object.
             state = .closed
             return .close(code: 1008, reason: "invalid request frame")
-        } catch {
+        case .failure(.notJSON):
             // Not JSON at all: a hard close, as OpenClaw's parse failure does.
             state = .closed
             return .close(code: 1000, reason: nil)
@@ -90,17 +93,17 @@ struct HandshakeStateMachine: Sendable {
                 closeCode: 1008, closeReason: "invalid handshake"
             )
         }
+        guard let range = header.params else {
+            state = .closed
+            return .reject(requestId: id, error: .invalidRequest("invalid connect params: params: required"), closeCode: 1008, closeReason: "invalid connect params")
+        }
         let params: ConnectParams
         do {
-            guard let decoded = try GatewayJSON.decoder.decode(ParamsEnvelope<ConnectParams>.self, from: frame).params else {
-                state = .closed
-                return .reject(requestId: id, error: .invalidRequest("invalid connect params: params: required"), closeCode: 1008, closeReason: "invalid connect params")
-            }
-            params = decoded
+            params = try GatewayJSON.decoder.decode(ConnectParams.self, from: Data(frame.slice(range).readableBytesView))
         } catch let error as DecodingError {
             state = .closed
             return .reject(
-                requestId: id, error: .invalidRequest("invalid connect params: \(error.fieldDescription(root: ""))"),
+                requestId: id, error: .invalidRequest("invalid connect params: \(error.fieldDescription(root: "params"))"),
                 closeCode: 1008, closeReason: "invalid connect params"
             )
         } catch {
@@ -157,10 +160,9 @@ struct HandshakeStateMachine: Sendable {
     }
 }
 
-extension FrameHeader {
-    /// The header used for a frame that is not JSON after the handshake.
-    static var invalid: FrameHeader {
-        // swiftlint:disable:next force_try
-        try! GatewayJSON.decoder.decode(FrameHeader.self, from: Data("{}".utf8))
+extension ByteBuffer {
+    /// The bytes at `range`, counted from the reader index, without a copy.
+    func slice(_ range: Range<Int>) -> ByteBuffer {
+        getSlice(at: readerIndex + range.lowerBound, length: range.count) ?? ByteBuffer()
     }
 }

@@ -3,64 +3,141 @@ import Logging
 import NIOCore
 import SwitchboardProtocol
 
+/// One post-handshake request as read from its frame: `params` nil when none were sent.
+struct InboundRequest: Sendable {
+    var id: String
+    var method: String
+    var params: ByteBuffer? = nil
+}
+
 /// Runs one post-handshake request: lookup, authorise, invoke, and turn any failure into the
 /// documented error response. Never throws: every outcome is a `res` frame.
+///
+/// A request is first offered to ``handleImmediately(_:connection:)`` on the event loop:
+/// refusals and methods that can answer at once (``MethodRegistry/registerEncoded(_:immediate:_:)``)
+/// are done there with no task and no thread hop; the rest go to ``handle(_:connection:)``.
 struct Dispatcher: Sendable {
     let registry: MethodRegistry
     let logger: Logger
     let metrics: GatewayMetrics
+    /// Per-method metrics, plus `unknown` for names outside the registry (bounded labels).
+    private let slots: [String: MethodMetricsSlot]
 
-    func handle(frame: Data, requestId: String, method: String, connection: GatewayConnection) async -> ByteBuffer {
+    init(registry: MethodRegistry, logger: Logger, metrics: GatewayMetrics) {
+        self.registry = registry
+        self.logger = logger
+        self.metrics = metrics
+        var slots: [String: MethodMetricsSlot] = ["unknown": MethodMetricsSlot(method: "unknown")]
+        for name in registry.names { slots[name] = MethodMetricsSlot(method: name) }
+        self.slots = slots
+    }
+
+    /// The answer, if it can be given without waiting; nil: run ``handle(_:connection:)``.
+    func handleImmediately(_ request: InboundRequest, connection: GatewayConnection) -> ByteBuffer? {
         let started = ContinuousClock.now
-        let (response, outcome) = await respond(frame: frame, requestId: requestId, method: method, connection: connection)
-        metrics.recordRequest(method: registry.entry(method) == nil ? "unknown" : method, outcome: outcome, duration: ContinuousClock.now - started)
+        let entry: MethodRegistry.Entry
+        let context: RequestContext
+        switch prepare(request, connection: connection) {
+        case .refused(let response, let outcome):
+            record(request.method, outcome: outcome, since: started)
+            return response
+        case .ready(let readyEntry, let readyContext):
+            entry = readyEntry
+            context = readyContext
+        }
+        guard let immediate = entry.immediate else { return nil }
+        let response: ByteBuffer
+        let outcome: String
+        do {
+            guard let answer = try immediate(request.params, context) else { return nil }
+            (response, outcome) = (answer, "ok")
+        } catch {
+            (response, outcome) = failure(error, request: request, context: context)
+        }
+        record(request.method, outcome: outcome, since: started)
         return response
     }
 
-    /// The response frame and the outcome label for metrics (`ok` or the error code).
-    private func respond(frame: Data, requestId: String, method: String, connection: GatewayConnection) async -> (ByteBuffer, String) {
+    /// Runs the request to its answer (in a task the connection owns).
+    func handle(_ request: InboundRequest, connection: GatewayConnection) async -> ByteBuffer {
+        let started = ContinuousClock.now
+        let response: ByteBuffer
+        let outcome: String
+        switch prepare(request, connection: connection) {
+        case .refused(let refusal, let refusalOutcome):
+            (response, outcome) = (refusal, refusalOutcome)
+        case .ready(let entry, let context):
+            do {
+                response = try await entry.invoke(request.params, context)
+                outcome = "ok"
+                if context.baseLogger.logLevel <= .debug {
+                    context.logger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
+                }
+            } catch {
+                (response, outcome) = failure(error, request: request, context: context)
+            }
+        }
+        record(request.method, outcome: outcome, since: started)
+        return response
+    }
+
+    private enum Prepared {
+        case refused(ByteBuffer, outcome: String)
+        case ready(MethodRegistry.Entry, RequestContext)
+    }
+
+    /// Who may call what: everything checked before a handler runs.
+    private func prepare(_ request: InboundRequest, connection: GatewayConnection) -> Prepared {
+        let method = request.method
         guard let principal = connection.principal else {
-            return Self.failed(id: requestId, .invalidRequest("not connected"))
+            return refused(id: request.id, .invalidRequest("not connected"))
         }
         if method == "connect" {
-            return Self.failed(id: requestId, .invalidRequest("invalid request: connect already completed on this socket"))
+            return refused(id: request.id, .invalidRequest("invalid request: connect already completed on this socket"))
         }
         guard let entry = registry.entry(method) else {
-            return Self.failed(id: requestId, .invalidRequest("unknown method: \(method)"))
+            return refused(id: request.id, .invalidRequest("unknown method: \(method)"))
         }
         let protocolVersion = connection.protocolVersion
         if let denial = Authorizer.check(method: method, access: entry.descriptor.access, principal: principal, protocolVersion: protocolVersion) {
-            return Self.failed(id: requestId, denial)
+            return refused(id: request.id, denial)
         }
-        var requestLogger = logger
-        requestLogger[metadataKey: "sb.conn.id"] = "\(connection.id)"
-        requestLogger[metadataKey: "sb.req.id"] = "\(requestId)"
-        requestLogger[metadataKey: "sb.method"] = "\(method)"
         let context = RequestContext(
-            connectionId: connection.id, requestId: requestId, principal: principal, protocolVersion: protocolVersion, logger: requestLogger,
-            connection: connection
+            connectionId: connection.id, requestId: request.id, principal: principal, protocolVersion: protocolVersion, connection: connection,
+            method: method, baseLogger: logger
         )
-        let started = ContinuousClock.now
-        do {
-            let response = try await entry.invoke(frame, context)
-            requestLogger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
-            return (response, "ok")
-        } catch let failure as GatewayFailure {
-            requestLogger.debug("request failed", metadata: ["sb.error.code": "\(failure.error.code.rawValue)"])
+        return .ready(entry, context)
+    }
+
+    private func refused(id: String, _ error: GatewayError) -> Prepared {
+        .refused(Self.errorFrame(id: id, error), outcome: error.code.rawValue)
+    }
+
+    /// A handler's error as the documented response; internals never reach the client.
+    private func failure(_ error: any Error, request: InboundRequest, context: RequestContext) -> (ByteBuffer, String) {
+        let requestId = request.id
+        switch error {
+        case let failure as GatewayFailure:
+            context.logger.debug("request failed", metadata: ["sb.error.code": "\(failure.error.code.rawValue)"])
             var buffer = ByteBuffer()
             buffer.writeBytes((try? GatewayJSON.encoder.encode(AnyResponseFrame.failure(id: requestId, failure.error, payload: failure.payload))) ?? Data())
             return (buffer, failure.error.code.rawValue)
-        } catch let error as GatewayError {
-            requestLogger.debug("request failed", metadata: ["sb.error.code": "\(error.code.rawValue)"])
+        case let error as GatewayError:
+            context.logger.debug("request failed", metadata: ["sb.error.code": "\(error.code.rawValue)"])
             return Self.failed(id: requestId, error)
-        } catch let error as any GatewayErrorConvertible {
+        case let error as any GatewayErrorConvertible:
             return Self.failed(id: requestId, error.gatewayError)
-        } catch is CancellationError {
+        case is CancellationError:
             return Self.failed(id: requestId, .unavailable("request cancelled"))
-        } catch {
-            requestLogger.error("handler failed", metadata: ["error.type": "\(type(of: error))"])
-            return Self.failed(id: requestId, .unavailable("\(method) failed inside the gateway; see the gateway log"))
+        default:
+            context.logger.error("handler failed", metadata: ["error.type": "\(type(of: error))"])
+            return Self.failed(id: requestId, .unavailable("\(request.method) failed inside the gateway; see the gateway log"))
         }
+    }
+
+    private func record(_ method: String, outcome: String, since started: ContinuousClock.Instant) {
+        guard let slot = slots[method] ?? slots["unknown"] else { return }
+        slot.metrics(in: metrics).record(outcome: outcome, duration: ContinuousClock.now - started)
     }
 
     private static func failed(id: String, _ error: GatewayError) -> (ByteBuffer, String) {

@@ -7,10 +7,15 @@ struct SystemMethods {
 
     func register(into registry: inout MethodRegistry) {
         let parts = parts
-        registry.registerEncoded(Health.self) { params, _ in
-            if params.probe == true { return try EncodedPayload(parts.health.refresh()) }
-            return try parts.health.encodedSummary()
-        }
+        // The cached summary is answered on the event loop; a probe refreshes, so it waits.
+        registry.registerEncoded(
+            Health.self,
+            immediate: { params, _ in params.probe == true ? nil : try parts.health.encodedSummary() },
+            { params, _ in
+                if params.probe == true { return try EncodedPayload(parts.health.refresh()) }
+                return try parts.health.encodedSummary()
+            }
+        )
         registry.register(Status.self) { _, context in
             let connections = parts.connections.all.compactMap(\.principal)
             let config = parts.loaded.configuration

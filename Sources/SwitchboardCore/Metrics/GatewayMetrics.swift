@@ -55,21 +55,32 @@ public final class GatewayMetrics: Sendable {
 
     /// One finished request. `method` must be a catalog name or `unknown` (bounded labels).
     func recordRequest(method: String, outcome: String, duration: Duration) {
+        requestCounter(method: method, outcome: outcome).increment()
+        requestLatency(method: method).record(duration)
+    }
+
+    /// The metrics of one method's requests, resolved up front for the hot path.
+    func requestMetrics(method: String) -> MethodRequestMetrics {
+        MethodRequestMetrics(method: method, ok: requestCounter(method: method, outcome: "ok"), latency: requestLatency(method: method), metrics: self)
+    }
+
+    fileprivate func requestCounter(method: String, outcome: String) -> Counter {
         let key = method + "\u{1F}" + outcome
-        let counter = requestCounters.withLock { counters in
+        return requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(descriptor: Self.descriptor("switchboard_requests_total", "Requests handled, by method and outcome"), labels: [("method", method), ("outcome", outcome)])
             counters[key] = counter
             return counter
         }
-        counter.increment()
-        let histogram = requestLatencies.withLock { histograms in
+    }
+
+    private func requestLatency(method: String) -> DurationHistogram {
+        requestLatencies.withLock { histograms in
             if let histogram = histograms[method] { return histogram }
             let histogram = registry.makeDurationHistogram(descriptor: Self.descriptor("switchboard_request_duration_seconds", "Time from request frame to response, by method"), labels: [("method", method)], buckets: Self.latencyBuckets)
             histograms[method] = histogram
             return histogram
         }
-        histogram.record(duration)
     }
 
     /// One agent run ended (`ok`, `error`, `aborted`, `timeout`).
@@ -122,5 +133,42 @@ public final class GatewayMetrics: Sendable {
     /// The exposition text (`text/plain; version=0.0.4`).
     func render() -> String {
         registry.emitToString()
+    }
+}
+
+/// One method's request counter and latency histogram, looked up once so a successful
+/// request costs two atomic updates and no locked lookups.
+final class MethodRequestMetrics: Sendable {
+    let method: String
+    private let ok: Counter
+    private let latency: DurationHistogram
+    private let metrics: GatewayMetrics
+
+    fileprivate init(method: String, ok: Counter, latency: DurationHistogram, metrics: GatewayMetrics) {
+        self.method = method
+        self.ok = ok
+        self.latency = latency
+        self.metrics = metrics
+    }
+
+    func record(outcome: String, duration: Duration) {
+        if outcome == "ok" { ok.increment() } else { metrics.requestCounter(method: method, outcome: outcome).increment() }
+        latency.record(duration)
+    }
+}
+
+/// A method's ``MethodRequestMetrics``, made on its first request: series appear in
+/// `/metrics` only for methods that were called, and later requests read it without a lock.
+final class MethodMetricsSlot: Sendable {
+    private let method: String
+    private let resolved = AtomicLazyReference<MethodRequestMetrics>()
+
+    init(method: String) {
+        self.method = method
+    }
+
+    func metrics(in gateway: GatewayMetrics) -> MethodRequestMetrics {
+        if let metrics = resolved.load() { return metrics }
+        return resolved.storeIfNil(gateway.requestMetrics(method: method))
     }
 }

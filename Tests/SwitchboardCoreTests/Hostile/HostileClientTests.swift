@@ -79,7 +79,9 @@ struct HostileClientTests {
             invalid += [0xFF, 0xFE, 0xC3]
             invalid += Array(#""}}"#.utf8)
             try await socket.send(WebSocketWire.frame(invalid))
-            #expect(try await response(id: "utf", on: socket) != nil)
+            // Invalid UTF-8 is not JSON text: refused as a frame, with the byte named.
+            let utf = try await response(id: "invalid", containing: "UTF-8", on: socket)
+            #expect(utf?.contains("invalid UTF-8 at byte 61") == true, "\(utf ?? "no answer")")
             // The same socket still works afterwards.
             try await socket.send(WebSocketWire.text(#"{"type":"req","id":"after","method":"health","params":{}}"#))
             #expect(try await response(id: "after", on: socket)?.contains(#""ok":true"#) == true)
@@ -153,11 +155,12 @@ struct HostileClientTests {
     }
 
     /// The text of the response frame with `id`, once it arrives (nil if the socket closes first).
-    private func response(id: String, on socket: RawTCP) async throws -> String? {
+    /// The first response with `id` (and `text` in it, when given) on the socket.
+    private func response(id: String, containing text: String? = nil, on socket: RawTCP) async throws -> String? {
         let marker = #""id":"\#(id)""#
         while true {
             let texts = WebSocketWire.serverFrames(in: socket.received).map { String(decoding: $0.payload, as: UTF8.self) }
-            if let match = texts.first(where: { $0.contains(marker) && !$0.hasPrefix(#"{"type":"event""#) }) { return match }
+            if let match = texts.first(where: { $0.contains(marker) && text.map($0.contains) != false && !$0.hasPrefix(#"{"type":"event""#) }) { return match }
             if !socket.isOpen { return nil }
             _ = try await socket.waitForBytes(socket.received.count + 1, timeout: .seconds(10))
         }
