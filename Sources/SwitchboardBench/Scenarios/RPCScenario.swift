@@ -3,6 +3,10 @@ import NIOCore
 
 /// `rpc`: `health` round trips at 1, 10, 100 and 1,000 connections, 1 and 8 in flight each,
 /// against the gateway and both baselines (which echo the same request frame).
+///
+/// `health` is answered on the event loop from its cached encoding; one more cell calls
+/// `status`, which runs its handler in a task and encodes per call, so the report also shows
+/// what an ordinary method costs.
 struct RPCScenario {
     static let connectionCounts = [1, 10, 100, 1000]
     static let inFlightCounts = [1, 8]
@@ -16,6 +20,8 @@ struct RPCScenario {
         var clientCPUPercent: Double?
         var errors: Int
     }
+
+    static let statusKey = "100x8 status"
 
     let context: BenchContext
 
@@ -40,6 +46,13 @@ struct RPCScenario {
                 if gateway.errors > 0 { report.note("rpc \(label): \(gateway.errors) error responses from the gateway") }
             }
         }
+        if let status = results["gateway"]?[Self.statusKey], let codable = results["codable"]?["100x8"] {
+            let label = "100 conn × 8 in flight, status (task path)"
+            report.add("rpc", label, "requests/s", "req/s", status.requestsPerSecond, baseline: ("b", codable.requestsPerSecond))
+            report.add("rpc", label, "p99", "ms", status.p99, baseline: ("b", codable.p99))
+            report.add("rpc", label, "server CPU", "µs/req", status.serverMicrosPerRequest, baseline: ("b", codable.serverMicrosPerRequest))
+            if status.errors > 0 { report.note("rpc \(label): \(status.errors) error responses from the gateway") }
+        }
         if let gateway = results["gateway"]?["100x8"], let echo = results["echo"]?["100x8"], let codable = results["codable"]?["100x8"] {
             let toB = gateway.requestsPerSecond / codable.requestsPerSecond
             let toA = gateway.requestsPerSecond / echo.requestsPerSecond
@@ -61,26 +74,39 @@ struct RPCScenario {
                     _ = try await loop(active, inFlight: inFlight, seconds: 0.3, server: server)
                     let cell = try await loop(active, inFlight: inFlight, seconds: context.options.secondsPerCell, server: server)
                     cells["\(connections)x\(inFlight)"] = cell
-                    print(
-                        String(
-                            format: "    %@ %4d×%d: %8.0f req/s  p50 %.3f  p99 %.3f  p99.9 %.3f ms  server %.1f µs/req  client CPU %.0f%%",
-                            target.key, connections, inFlight, cell.requestsPerSecond, cell.p50 ?? .nan, cell.p99 ?? .nan, cell.p999 ?? .nan,
-                            cell.serverMicrosPerRequest ?? .nan, cell.clientCPUPercent ?? .nan
-                        )
-                    )
+                    Self.printCell(cell, target.key, "\(connections)×\(inFlight)")
                 }
+            }
+            if target.key == "gateway" {
+                let active = Array(pool.prefix(100))
+                _ = try await loop(active, inFlight: 8, seconds: 0.3, server: server, method: "status")
+                let cell = try await loop(active, inFlight: 8, seconds: context.options.secondsPerCell, server: server, method: "status")
+                cells[Self.statusKey] = cell
+                Self.printCell(cell, target.key, "100×8 status")
             }
             await LoadClient.close(pool)
             return cells
         }
     }
 
-    private func loop(_ connections: [LoadConnection], inFlight: Int, seconds: Double, server: ServerProcess) async throws -> Cell {
+    private static func printCell(_ cell: Cell, _ target: String, _ label: String) {
+        Swift.print(
+            String(
+                format: "    %@ %@: %8.0f req/s  p50 %.3f  p99 %.3f  p99.9 %.3f ms  server %.1f µs/req  client CPU %.0f%%",
+                target, label, cell.requestsPerSecond, cell.p50 ?? .nan, cell.p99 ?? .nan, cell.p999 ?? .nan,
+                cell.serverMicrosPerRequest ?? .nan, cell.clientCPUPercent ?? .nan
+            )
+        )
+    }
+
+    private func loop(
+        _ connections: [LoadConnection], inFlight: Int, seconds: Double, server: ServerProcess, method: String = "health"
+    ) async throws -> Cell {
         let serverBefore = server.sample()
         let clientBefore = ProcessSample.current()
         let start = BenchClock.nowNs()
         let stop = start + UInt64(seconds * 1e9)
-        let loops = connections.map { RequestLoop(connection: $0, method: "health", inFlight: inFlight, stopAtNs: stop) }
+        let loops = connections.map { RequestLoop(connection: $0, method: method, inFlight: inFlight, stopAtNs: stop) }
         for loop in loops { try await loop.finished.get() }
         let elapsed = BenchClock.seconds(since: start)
         var samples = Samples()

@@ -33,6 +33,7 @@ struct ConnectHandshake {
             params.client.mode == "cli"
             ? nil : PresenceRegistry.key(deviceId: principal.deviceId, instanceId: params.client.instanceId, connectionId: connection.id)
         connection.authenticated(as: principal, protocolVersion: version, presenceKey: presenceKey)
+        runtime.connections.authenticated(connection, as: principal)
         if let presenceKey {
             runtime.presence.upsert(key: presenceKey, entry: presenceEntry(params: params, principal: principal))
         }

@@ -115,7 +115,7 @@ struct ChannelMethods {
         var accounts: [String: [JSONValue]] = [:]
         var defaults: [String: String] = [:]
 
-        let webchatClients = parts.connections.all.filter { $0.principal?.client.mode == "webchat" }.count
+        let webchatClients = parts.connections.census.webchat
         var webchat = ChannelAccountStatus(accountId: "default", configured: channels.config.webchatEnabled, running: channels.config.webchatEnabled)
         webchat.connected = webchatClients > 0
         add("webchat", "WebChat", [webchat], extra: ["clients": .int(webchatClients)])

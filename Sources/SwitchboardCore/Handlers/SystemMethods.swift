@@ -17,7 +17,7 @@ struct SystemMethods {
             }
         )
         registry.register(Status.self) { _, context in
-            let connections = parts.connections.all.compactMap(\.principal)
+            let census = parts.connections.census
             let config = parts.loaded.configuration
             let admin = context.principal.isAdmin
             return Status.Result(
@@ -29,11 +29,7 @@ struct SystemMethods {
                 port: parts.boundPort.port ?? config.gateway.port,
                 authMode: config.gateway.auth.effectiveMode.rawValue,
                 protocolVersions: Array(ProtocolVersion.minimumSupported...ProtocolVersion.current),
-                connections: .init(
-                    total: connections.count,
-                    operators: connections.filter { $0.role == .operator }.count,
-                    nodes: connections.filter { $0.role == .node }.count
-                ),
+                connections: .init(total: census.authenticated, operators: census.operators, nodes: census.nodes),
                 stateDir: admin ? parts.loaded.paths.stateDir : nil,
                 configPath: admin ? parts.loaded.paths.configPath : nil
             )

@@ -1,11 +1,31 @@
 import Foundation
 import Synchronization
+import SwitchboardProtocol
+
+/// How many authenticated clients of each kind are connected, kept as they come and go so
+/// `status` and `channels.status` cost the same with ten clients or ten thousand.
+struct ConnectionCensus: Sendable, Equatable {
+    var authenticated = 0
+    var operators = 0
+    var nodes = 0
+    var webchat = 0
+
+    fileprivate mutating func count(_ principal: Principal, _ step: Int) {
+        authenticated += step
+        if principal.role == .operator { operators += step }
+        if principal.role == .node { nodes += step }
+        if principal.client.mode == "webchat" { webchat += step }
+    }
+}
 
 /// Every open socket, authenticated or not, and the tasks they started, so shutdown can
 /// reach them all and wait until they are gone.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var connections: [String: GatewayConnection] = [:]
+        /// The principal each authenticated connection was counted under.
+        var counted: [String: Principal] = [:]
+        var census = ConnectionCensus()
         var tasks = 0
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -19,8 +39,22 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ connection: GatewayConnection) {
-        update { $0.connections[connection.id] = nil }
+        update { state in
+            state.connections[connection.id] = nil
+            if let principal = state.counted.removeValue(forKey: connection.id) { state.census.count(principal, -1) }
+        }
     }
+
+    /// The connection finished its handshake as `principal`.
+    func authenticated(_ connection: GatewayConnection, as principal: Principal) {
+        state.withLock { state in
+            guard state.connections[connection.id] != nil, state.counted[connection.id] == nil else { return }
+            state.counted[connection.id] = principal
+            state.census.count(principal, 1)
+        }
+    }
+
+    var census: ConnectionCensus { state.withLock { $0.census } }
 
     func taskStarted() {
         state.withLock { $0.tasks += 1 }
