@@ -27,6 +27,7 @@ struct SoakScenario {
     private func soak(seconds: Int, server: ServerProcess, client: LoadClient) async throws {
         let callers = try await client.open(Self.standing, credentials: BenchCredentials(token: BenchGateway.token)).asyncMap { try await RPCCaller(connection: $0) }
         var points: [(x: Double, y: Double)] = []
+        var anonPoints: [(x: Double, y: Double)] = []
         var failures = 0
         var calls = 0
         let start = BenchClock.nowNs()
@@ -37,8 +38,14 @@ struct SoakScenario {
             failures += failed
             if let sample = server.sample() {
                 points.append((x: BenchClock.seconds(since: start), y: Double(sample.rssBytes) / 1024))
+                anonPoints.append((x: BenchClock.seconds(since: start), y: Double(sample.anonBytes) / 1024))
                 if second % 30 == 0 {
-                    print(String(format: "    %4d s: RSS %.1f MiB, %d calls, %d failed", second, Double(sample.rssBytes) / 1_048_576, calls, failures))
+                    print(
+                        String(
+                            format: "    %4d s: RSS %.1f MiB (anon %.1f), %d calls, %d failed", second, Double(sample.rssBytes) / 1_048_576,
+                            Double(sample.anonBytes) / 1_048_576, calls, failures
+                        )
+                    )
                     fflush(nil)
                 }
             }
@@ -48,12 +55,14 @@ struct SoakScenario {
         await LoadClient.close(callers.map(\.connection))
         let warm = Array(points.dropFirst(points.count / 4))
         let slope = linearSlope(warm).map { $0 * 60 } ?? .nan  // KiB per minute
+        let anonSlope = linearSlope(Array(anonPoints.dropFirst(anonPoints.count / 4))).map { $0 * 60 } ?? .nan
         let first = warm.first?.y ?? .nan
         let last = warm.last?.y ?? .nan
         let report = context.report
         report.add("soak", "\(seconds) s mixed traffic", "RSS after warm-up", "MiB", first / 1024)
         report.add("soak", "\(seconds) s mixed traffic", "RSS at end", "MiB", last / 1024, baseline: ("after warm-up", first / 1024))
         report.add("soak", "\(seconds) s mixed traffic", "RSS slope after warm-up", "KiB/min", slope)
+        report.add("soak", "\(seconds) s mixed traffic", "anonymous RSS slope after warm-up", "KiB/min", anonSlope)
         report.add("soak", "\(seconds) s mixed traffic", "calls (failed)", "", Double(calls))
         if failures > 0 { report.note("soak: \(failures) of \(calls) calls failed") }
         // Flat: at this slope a day adds less than 10 MiB.

@@ -3,6 +3,9 @@ import Foundation
 /// What `/proc` says about a server process: resident memory and CPU time used so far.
 struct ProcessSample: Sendable {
     var rssBytes: Int
+    /// The anonymous part of RSS (heap, stacks, dirty data): what cannot be dropped and
+    /// re-read from a file, so where a leak would show.
+    var anonBytes: Int = 0
     /// User + system CPU time in microseconds.
     var cpuMicros: Int
 
@@ -14,14 +17,16 @@ struct ProcessSample: Sendable {
             let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
         else { return nil }
         var rss = 0
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            rss = (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0) * 1024
+        var anon = 0
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") || line.hasPrefix("RssAnon:") {
+            let bytes = (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0) * 1024
+            if line.hasPrefix("VmRSS:") { rss = bytes } else { anon = bytes }
         }
         // Fields after the parenthesised command name: utime is the 14th field, stime the 15th.
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return ProcessSample(rssBytes: rss, cpuMicros: (user + system) * 1_000_000 / ticksPerSecond)
+        return ProcessSample(rssBytes: rss, anonBytes: anon, cpuMicros: (user + system) * 1_000_000 / ticksPerSecond)
     }
 
     static func current() -> ProcessSample? { read(pid: getpid()) }

@@ -33,6 +33,10 @@ final class ServerProcess: Sendable {
 
     /// The real gateway with `config` (JSON5) in `stateDir`, a bench token, and little logging.
     /// Returns once spawned; see ``waitUntilReady(timeout:)``.
+    ///
+    /// `SWITCHBOARD_BENCH_WRAPPER` (say, `heaptrack -o /tmp/gw`) runs the gateway under a
+    /// profiler; the figures read from `/proc` are then the wrapper's, so use it for the
+    /// profile, not the report.
     static func spawnGateway(config: String, stateDir: String, port: Int? = nil, logLevel: String = "warning") throws -> ServerProcess {
         let port = try port ?? FreePort.pick()
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
@@ -42,10 +46,10 @@ final class ServerProcess: Sendable {
         environment["SWITCHBOARD_STATE_DIR"] = stateDir
         environment["SWITCHBOARD_GATEWAY_TOKEN"] = BenchGateway.token
         let start = BenchClock.nowNs()
+        var command = (ProcessInfo.processInfo.environment["SWITCHBOARD_BENCH_WRAPPER"] ?? "").split(separator: " ").map(String.init)
+        command += [sibling("switchboard"), "gateway", "run", "--port", String(port), "--log-level", logLevel, "--config", configPath]
         let child = try ChildProcess(
-            executable: sibling("switchboard"),
-            arguments: ["gateway", "run", "--port", String(port), "--log-level", logLevel, "--config", configPath],
-            environment: environment, outputPath: stateDir + "/gateway.console.log"
+            executable: command[0], arguments: Array(command.dropFirst()), environment: environment, outputPath: stateDir + "/gateway.console.log"
         )
         return ServerProcess(name: "switchboard", port: port, stateDir: stateDir, child: child, spawnedAtNs: start)
     }

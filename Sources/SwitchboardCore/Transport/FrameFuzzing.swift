@@ -2,12 +2,15 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
+import SwitchboardProtocol
 
 /// The entry point of the `switchboard-fuzz` target (libFuzzer): one input is read three ways
 /// (as raw socket bytes through the frame-size guard and NIO's frame decoder, as a first
 /// frame, and as a frame after `connect`), and every decoded payload goes through the
-/// handshake state machine too. Anything but a clean return is a bug: a crash, a trap, or an
-/// unbounded allocation. Kept apart from the product's paths; only the fuzzer calls it.
+/// handshake state machine too; params it finds are decoded into real method types. Anything
+/// but a clean return is a bug: a crash, a trap, an unbounded allocation, or the frame reader
+/// accepting text that Foundation's `JSONDecoder` calls invalid JSON. Kept apart from the
+/// product's paths; only the fuzzer calls it.
 @_spi(Fuzzing)
 public enum FrameFuzzing {
     /// The pre-auth frame limit the fuzzed pipeline enforces.
@@ -20,10 +23,24 @@ public enum FrameFuzzing {
         var connected = HandshakeStateMachine()
         _ = connected.receive(Data(#"{"type":"req","id":"c","method":"connect","params":{"minProtocol":3,"maxProtocol":4,"client":{"id":"f","version":"1","platform":"linux","mode":"cli"}}}"#.utf8))
         connected.authenticated(protocolVersion: 4)
-        _ = connected.receive(data)
+        afterConnect(&connected, data)
         for payload in decodedFrames(input) {
-            _ = connected.receive(Data(payload))
+            afterConnect(&connected, Data(payload))
         }
+    }
+
+    private static func afterConnect(_ machine: inout HandshakeStateMachine, _ data: Data) {
+        guard case .dispatch(_, let params) = machine.receive(data) else { return }
+        // Accepted by the reader, so it must be JSON to a full decode as well.
+        do {
+            _ = try GatewayJSON.decoder.decode(JSONValue.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.debugDescription.contains("not valid JSON") {
+            preconditionFailure("FrameEnvelope accepted text JSONDecoder refuses: \(context.underlyingError.map { "\($0)" } ?? "")")
+        } catch {
+            // Valid JSON a JSONValue cannot hold (say, 1e999): not the reader's business.
+        }
+        _ = try? MethodRegistry.decodeParams(ChatSend.Params.self, from: params, empty: nil)
+        _ = try? MethodRegistry.decodeParams(Health.Params.self, from: params, empty: nil)
     }
 
     /// The WebSocket frames NIO decodes from `bytes` behind ``FrameLengthGuard``.
