@@ -26,6 +26,7 @@ struct GatewayRunCommand: AsyncParsableCommand {
     static let stopGraceMs = 10_000
 
     func run() async throws {
+        MallocTuning.apply(environment: ProcessInfo.processInfo.environment)
         let environment = try flags.environment()
         let launch = GatewayLaunch(paths: paths.resolve(), environment: environment, overrides: flags.overrides)
         let loaded: LoadedConfiguration

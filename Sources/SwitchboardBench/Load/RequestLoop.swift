@@ -75,7 +75,8 @@ enum FrameScan {
     /// The numeric request id of a response (or an echoed request).
     static func requestId(_ buffer: ByteBuffer) -> Int? {
         let view = buffer.readableBytesView
-        guard let start = firstIndex(of: idKey, in: view, limit: 96) else { return nil }
+        // Anywhere in the frame: an error response puts its (long) `error` member first.
+        guard let start = firstIndex(of: idKey, in: view, limit: .max) else { return nil }
         var value = 0
         var index = start
         while index < view.endIndex, let digit = view[index].asciiDigit {

@@ -159,10 +159,12 @@ struct HostileClientTests {
     private func response(id: String, containing text: String? = nil, on socket: RawTCP) async throws -> String? {
         let marker = #""id":"\#(id)""#
         while true {
-            let texts = WebSocketWire.serverFrames(in: socket.received).map { String(decoding: $0.payload, as: UTF8.self) }
+            // Wait for more than this snapshot: bytes that land after it must not be skipped.
+            let seen = socket.received
+            let texts = WebSocketWire.serverFrames(in: seen).map { String(decoding: $0.payload, as: UTF8.self) }
             if let match = texts.first(where: { $0.contains(marker) && text.map($0.contains) != false && !$0.hasPrefix(#"{"type":"event""#) }) { return match }
             if !socket.isOpen { return nil }
-            _ = try await socket.waitForBytes(socket.received.count + 1, timeout: .seconds(10))
+            _ = try await socket.waitForBytes(seen.count + 1, timeout: .seconds(10))
         }
     }
 
