@@ -44,4 +44,28 @@ struct DispatcherTests {
         let answer = try response(await dispatcher.handle(InboundRequest(id: "r2", method: "status"), connection: connection(scopes: [.read])))
         #expect(answer["error"]?["message"] == "sessionKey: unknown session")
     }
+
+    @Test func immediateAnswersComeWithoutATaskAndNilFallsBackToTheHandler() async throws {
+        var registry = MethodRegistry()
+        registry.registerEncoded(
+            Health.self,
+            immediate: { params, _ in params.probe == true ? nil : try EncodedPayload(["cached": true]) },
+            { _, _ in try EncodedPayload(["cached": false]) }
+        )
+        let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
+        let client = connection(scopes: [.read])
+        let cached = try response(try #require(dispatcher.handleImmediately(InboundRequest(id: "h1", method: "health"), connection: client)))
+        #expect(cached["id"] == "h1" && cached["payload"]?["cached"] == true)
+        // A probe cannot be answered at once: the ordinary path runs the handler.
+        let probe = InboundRequest(id: "h2", method: "health", params: ByteBuffer(string: #"{"probe":true}"#))
+        #expect(dispatcher.handleImmediately(probe, connection: client) == nil)
+        #expect(try response(await dispatcher.handle(probe, connection: client))["payload"]?["cached"] == false)
+        // Refusals never need a task either.
+        let unknown = try response(try #require(dispatcher.handleImmediately(InboundRequest(id: "u", method: "nope"), connection: client)))
+        #expect(unknown["error"]?["message"] == "unknown method: nope")
+        // Bad params are named, on either path.
+        let bad = InboundRequest(id: "b", method: "health", params: ByteBuffer(string: #"{"probe":"yes"}"#))
+        let badAnswer = try response(try #require(dispatcher.handleImmediately(bad, connection: client)))
+        #expect(badAnswer["error"]?["message"] == "invalid params: params.probe: expected boolean")
+    }
 }
