@@ -16,15 +16,11 @@ struct ClientOptions: ParsableArguments {
 
     /// Runs `body` with a connected client; turns failures into clear messages and exit codes.
     func withClient<T: Sendable>(_ body: @Sendable (GatewayClient) async throws -> T) async throws -> T {
-        let configuration = try clientConfiguration()
         do {
-            return try await withGatewayClient(configuration) { client in
-                try await client.waitUntilConnected(timeout: .seconds(timeout))
-                return try await body(client)
-            }
-        } catch let error as GatewayClientError {
-            FileHandle.standardError.write(Data("switchboard: \(Self.explain(error, url: configuration.url))\n".utf8))
-            throw ExitCode(error.code == .requestFailed ? ExitCodes.failure : ExitCodes.unavailable)
+            return try await withClientQuietly(body)
+        } catch let failure as ExplainedFailure {
+            FileHandle.standardError.write(Data("switchboard: \(failure.message)\n".utf8))
+            throw ExitCode(failure.exitCode)
         }
     }
 
@@ -37,7 +33,10 @@ struct ClientOptions: ParsableArguments {
                 return try await body(client)
             }
         } catch let error as GatewayClientError {
-            throw ExplainedFailure(message: Self.explain(error, url: configuration.url))
+            throw ExplainedFailure(
+                message: Self.explain(error, url: configuration.url),
+                exitCode: error.code == .requestFailed ? ExitCodes.failure : ExitCodes.unavailable
+            )
         }
     }
 
@@ -98,5 +97,7 @@ struct ClientOptions: ParsableArguments {
 /// A failure already phrased for the user.
 struct ExplainedFailure: Error, CustomStringConvertible {
     var message: String
+    /// What the process exits with when nobody handles the failure.
+    var exitCode: Int32
     var description: String { message }
 }

@@ -54,18 +54,21 @@ struct DispatcherTests {
         )
         let dispatcher = Dispatcher(registry: registry, logger: Logger(label: "test"), metrics: GatewayMetrics())
         let client = connection(scopes: [.read])
-        let cached = try response(try #require(dispatcher.handleImmediately(InboundRequest(id: "h1", method: "health"), connection: client)))
+        func answeredAtOnce(_ request: InboundRequest) throws -> JSONValue? {
+            guard case .answered(let buffer) = dispatcher.start(request, connection: client) else { return nil }
+            return try response(buffer)
+        }
+        let cached = try #require(try answeredAtOnce(InboundRequest(id: "h1", method: "health")))
         #expect(cached["id"] == "h1" && cached["payload"]?["cached"] == true)
-        // A probe cannot be answered at once: the ordinary path runs the handler.
+        // A probe cannot be answered at once: the handler runs, once, on the task path.
         let probe = InboundRequest(id: "h2", method: "health", params: ByteBuffer(string: #"{"probe":true}"#))
-        #expect(dispatcher.handleImmediately(probe, connection: client) == nil)
-        #expect(try response(await dispatcher.handle(probe, connection: client))["payload"]?["cached"] == false)
+        guard case .pending(let pending) = dispatcher.start(probe, connection: client) else { Issue.record("a probe must wait"); return }
+        #expect(try response(await dispatcher.finish(pending))["payload"]?["cached"] == false)
         // Refusals never need a task either.
-        let unknown = try response(try #require(dispatcher.handleImmediately(InboundRequest(id: "u", method: "nope"), connection: client)))
+        let unknown = try #require(try answeredAtOnce(InboundRequest(id: "u", method: "nope")))
         #expect(unknown["error"]?["message"] == "unknown method: nope")
         // Bad params are named, on either path.
-        let bad = InboundRequest(id: "b", method: "health", params: ByteBuffer(string: #"{"probe":"yes"}"#))
-        let badAnswer = try response(try #require(dispatcher.handleImmediately(bad, connection: client)))
-        #expect(badAnswer["error"]?["message"] == "invalid params: params.probe: expected boolean")
+        let bad = try #require(try answeredAtOnce(InboundRequest(id: "b", method: "health", params: ByteBuffer(string: #"{"probe":"yes"}"#))))
+        #expect(bad["error"]?["message"] == "invalid params: params.probe: expected boolean")
     }
 }

@@ -76,10 +76,10 @@ struct SchemaTests {
     @Test func decodingErrorsNameTheField() throws {
         struct Probe: Decodable { var limit: Int }
         do {
-            _ = try GatewayJSON.decoder.decode(ParamsEnvelope<Probe>.self, from: Data(#"{"params":{"limit":"x"}}"#.utf8))
+            _ = try GatewayJSON.decoder.decode(Probe.self, from: Data(#"{"limit":"x"}"#.utf8))
             Issue.record("decoding should fail")
         } catch let error as DecodingError {
-            #expect(error.fieldDescription(root: "") == "params.limit: expected integer")
+            #expect(error.fieldDescription(root: "params") == "params.limit: expected integer")
         }
     }
 }

@@ -137,10 +137,13 @@ final class ConnectionSession: @unchecked Sendable {
                 connection.send(Dispatcher.errorFrame(id: header.id ?? "invalid", .invalidRequest("invalid request frame: id and method are required")))
                 return
             }
-            let request = InboundRequest(id: id, method: method, params: params)
-            if let response = dispatcher.handleImmediately(request, connection: connection) {
+            let pending: PendingRequest
+            switch dispatcher.start(InboundRequest(id: id, method: method, params: params), connection: connection) {
+            case .answered(let response):
                 connection.send(response)
                 return
+            case .pending(let checked):
+                pending = checked
             }
             let limit = runtime.configuration.gateway.maxInFlightRequests
             guard connection.beginRequest(limit: limit) else {
@@ -153,7 +156,7 @@ final class ConnectionSession: @unchecked Sendable {
             let dispatcher = dispatcher
             tasks.run {
                 defer { connection.endRequest() }
-                connection.send(await dispatcher.handle(request, connection: connection))
+                connection.send(await dispatcher.finish(pending))
             }
         case "cancel":
             // v4: the client gave up on a request. Waiting requests (`agent`, `agent.wait`) stop

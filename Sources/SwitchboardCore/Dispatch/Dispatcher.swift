@@ -10,13 +10,26 @@ struct InboundRequest: Sendable {
     var params: ByteBuffer? = nil
 }
 
+/// A request that passed every check and waits for its handler to run in a task.
+struct PendingRequest: Sendable {
+    fileprivate let request: InboundRequest
+    fileprivate let entry: MethodRegistry.Entry
+    fileprivate let context: RequestContext
+    fileprivate let started: ContinuousClock.Instant
+}
+
 /// Runs one post-handshake request: lookup, authorise, invoke, and turn any failure into the
 /// documented error response. Never throws: every outcome is a `res` frame.
 ///
-/// A request is first offered to ``handleImmediately(_:connection:)`` on the event loop:
-/// refusals and methods that can answer at once (``MethodRegistry/registerEncoded(_:immediate:_:)``)
-/// are done there with no task and no thread hop; the rest go to ``handle(_:connection:)``.
+/// ``start(_:connection:)`` runs on the event loop: refusals and methods that can answer at
+/// once (``MethodRegistry/registerEncoded(_:immediate:_:)``) are done there, with no task and
+/// no thread hop; anything else comes back as a ``PendingRequest`` for ``finish(_:)`` in a task.
 struct Dispatcher: Sendable {
+    enum Start: Sendable {
+        case answered(ByteBuffer)
+        case pending(PendingRequest)
+    }
+
     let registry: MethodRegistry
     let logger: Logger
     let metrics: GatewayMetrics
@@ -32,53 +45,57 @@ struct Dispatcher: Sendable {
         self.slots = slots
     }
 
-    /// The answer, if it can be given without waiting; nil: run ``handle(_:connection:)``.
-    func handleImmediately(_ request: InboundRequest, connection: GatewayConnection) -> ByteBuffer? {
+    /// Checks the request and answers it if that needs no waiting.
+    func start(_ request: InboundRequest, connection: GatewayConnection) -> Start {
         let started = ContinuousClock.now
         let entry: MethodRegistry.Entry
         let context: RequestContext
         switch prepare(request, connection: connection) {
         case .refused(let response, let outcome):
             record(request.method, outcome: outcome, since: started)
-            return response
+            return .answered(response)
         case .ready(let readyEntry, let readyContext):
             entry = readyEntry
             context = readyContext
         }
-        guard let immediate = entry.immediate else { return nil }
+        let pending = PendingRequest(request: request, entry: entry, context: context, started: started)
+        guard let immediate = entry.immediate else { return .pending(pending) }
         let response: ByteBuffer
         let outcome: String
         do {
-            guard let answer = try immediate(request.params, context) else { return nil }
+            guard let answer = try immediate(request.params, context) else { return .pending(pending) }
             (response, outcome) = (answer, "ok")
         } catch {
             (response, outcome) = failure(error, request: request, context: context)
         }
         record(request.method, outcome: outcome, since: started)
+        return .answered(response)
+    }
+
+    /// Runs a checked request's handler to its answer (in a task the connection owns).
+    func finish(_ pending: PendingRequest) async -> ByteBuffer {
+        let (request, context) = (pending.request, pending.context)
+        let response: ByteBuffer
+        let outcome: String
+        do {
+            response = try await pending.entry.invoke(request.params, context)
+            outcome = "ok"
+            if context.baseLogger.logLevel <= .debug {
+                context.logger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - pending.started).microseconds)"])
+            }
+        } catch {
+            (response, outcome) = failure(error, request: request, context: context)
+        }
+        record(request.method, outcome: outcome, since: pending.started)
         return response
     }
 
-    /// Runs the request to its answer (in a task the connection owns).
+    /// ``start(_:connection:)`` then, if needed, ``finish(_:)``: one request, start to answer.
     func handle(_ request: InboundRequest, connection: GatewayConnection) async -> ByteBuffer {
-        let started = ContinuousClock.now
-        let response: ByteBuffer
-        let outcome: String
-        switch prepare(request, connection: connection) {
-        case .refused(let refusal, let refusalOutcome):
-            (response, outcome) = (refusal, refusalOutcome)
-        case .ready(let entry, let context):
-            do {
-                response = try await entry.invoke(request.params, context)
-                outcome = "ok"
-                if context.baseLogger.logLevel <= .debug {
-                    context.logger.debug("request handled", metadata: ["sb.duration.us": "\((ContinuousClock.now - started).microseconds)"])
-                }
-            } catch {
-                (response, outcome) = failure(error, request: request, context: context)
-            }
+        switch start(request, connection: connection) {
+        case .answered(let response): response
+        case .pending(let pending): await finish(pending)
         }
-        record(request.method, outcome: outcome, since: started)
-        return response
     }
 
     private enum Prepared {

@@ -53,13 +53,8 @@ public final class GatewayMetrics: Sendable {
     func recordRestart() { restarts.increment() }
     func recordHotReload() { configReloads.increment() }
 
-    /// One finished request. `method` must be a catalog name or `unknown` (bounded labels).
-    func recordRequest(method: String, outcome: String, duration: Duration) {
-        requestCounter(method: method, outcome: outcome).increment()
-        requestLatency(method: method).record(duration)
-    }
-
-    /// The metrics of one method's requests, resolved up front for the hot path.
+    /// The metrics of one method's requests, resolved up front for the hot path. `method` must
+    /// be a catalog name or `unknown`, so the label set stays bounded.
     func requestMetrics(method: String) -> MethodRequestMetrics {
         MethodRequestMetrics(method: method, ok: requestCounter(method: method, outcome: "ok"), latency: requestLatency(method: method), metrics: self)
     }

@@ -22,9 +22,8 @@ public struct RequestFrame<Params: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
-/// The first look at any inbound frame: the discriminator and addressing fields only.
-///
-/// The server decodes this once, then decodes `params` straight into the method's type.
+/// The first look at an inbound frame on the client: the discriminator and addressing fields.
+/// (The gateway reads frames with ``FrameEnvelope``, which also finds where `params` lie.)
 public struct FrameHeader: Decodable, Sendable {
     public var type: String?
     public var id: String?
@@ -40,11 +39,6 @@ public struct FrameHeader: Decodable, Sendable {
         method = try? container.decodeIfPresent(String.self, forKey: .method)
         event = try? container.decodeIfPresent(String.self, forKey: .event)
     }
-}
-
-/// Decodes just the `params` member of a request frame into `Params`.
-public struct ParamsEnvelope<Params: Decodable>: Decodable {
-    public var params: Params?
 }
 
 /// `{type:"cancel", id}` (v4): the client gave up on request `id`.
