@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
@@ -71,10 +72,14 @@ public final class RawSocket: @unchecked Sendable {
     }
 
     /// Opens a socket, runs `script`, then waits for the close; returns the close frame seen.
+    /// `headers` are added to the upgrade request (an `Origin` a browser would send, a `Host`).
     public static func session(
-        url: String, _ script: @escaping @Sendable (RawSocket) async throws -> Void
+        url: String, headers: [String: String] = [:], _ script: @escaping @Sendable (RawSocket) async throws -> Void
     ) async throws -> Closure {
-        let client = WebSocketClient(url: url, configuration: .init(maxFrameSize: 64 * 1024 * 1024), logger: Logger(label: "raw-socket")) {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let name = HTTPField.Name(name) { fields[name] = value } }
+        let configuration = WebSocketClientConfiguration(maxFrameSize: 64 * 1024 * 1024, additionalHeaders: fields)
+        let client = WebSocketClient(url: url, configuration: configuration, logger: Logger(label: "raw-socket")) {
             inbound, outbound, _ in
             let socket = RawSocket(inbound: inbound, outbound: outbound)
             try await script(socket)

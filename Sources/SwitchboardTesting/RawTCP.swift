@@ -110,9 +110,10 @@ public final class RawTCP: Sendable {
 
 /// Hand-made WebSocket wire bytes (RFC 6455), for tests that must send what no client library would.
 public enum WebSocketWire {
-    /// The HTTP upgrade request for `path`.
-    public static func upgradeRequest(path: String = "/") -> String {
-        "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    /// The HTTP upgrade request for `path`, with `host` as its Host and any extra header lines.
+    public static func upgradeRequest(path: String = "/", host: String = "127.0.0.1", headers: [String: String] = [:]) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + headers.map { "\($0.key): \($0.value)\r\n" }.joined()
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     }
 

@@ -5,6 +5,16 @@ public protocol ClaraAdapterLink: Sendable {
     func send(_ frame: [UInt8]) -> Bool
     func close(code: UInt16, reason: String)
     var remoteAddress: String { get }
+    /// Runs a secret comparison under the gateway's auth rate limiter (one limiter for every
+    /// secret the gateway compares); while limited the comparison is not made.
+    func checkSecret(_ matches: () -> Bool) -> SecretCheck
+}
+
+/// The outcome of a rate-limited secret comparison.
+public enum SecretCheck: Sendable, Equatable {
+    case passed
+    case failed
+    case limited(retryAfterMs: Int)
 }
 
 /// Who may register, and limits per adapter connection.

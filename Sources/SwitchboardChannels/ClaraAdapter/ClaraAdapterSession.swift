@@ -79,8 +79,21 @@ public final class ClaraAdapterSession: Sendable {
             return
         }
         if let secret = hub.settings.secret {
-            guard let given = register.secret, Self.constantTimeEqual(given, secret) else {
-                let why = register.secret == nil ? "register.secret is missing" : "register.secret does not match"
+            let given = register.secret
+            switch link.checkSecret({ given.map { Self.constantTimeEqual($0, secret) } ?? false }) {
+            case .passed:
+                break
+            case .limited(let retryAfterMs):
+                reply(
+                    ClaraFrames.error(
+                        requestId: nil, code: "rate_limited",
+                        message: "too many failed register attempts; retry in \((retryAfterMs + 999) / 1000) s", recoverable: true
+                    )
+                )
+                link.close(code: 1008, reason: "rate limited")
+                return
+            case .failed:
+                let why = given == nil ? "register.secret is missing" : "register.secret does not match"
                 reply(
                     ClaraFrames.error(
                         requestId: nil, code: "unauthorized", message: "\(why) (the gateway sets channels.adapter.secret)", recoverable: false

@@ -12,6 +12,13 @@ struct ConnectAuthenticator: Sendable {
         var remoteAddress: String
         var isLoopback: Bool
         var nowMs: Int
+        /// The page origin of a browser client (its WebSocket upgrade carried `Origin`); nil for
+        /// the CLI, apps and other non-browser clients.
+        var browserOrigin: String? = nil
+
+        /// The rate-limit bucket: browsers per origin, so a page's failures never lock out the
+        /// owner's CLI on the same loopback address; everything else per address.
+        var limiterKey: String { AuthRateLimiter.key(origin: browserOrigin, address: remoteAddress) }
     }
 
     struct Acceptance: Sendable {
@@ -40,18 +47,14 @@ struct ConnectAuthenticator: Sendable {
             let accepted = GatewayRole.supported.map(\.rawValue).joined(separator: " or ")
             throw Rejection(error: .invalidRequest("invalid role: \(role.rawValue) (expected \(accepted))"))
         }
-        let scopes = Self.effectiveScopes(params: params, role: role, protocolVersion: facts.protocolVersion)
+        var scopes = Self.effectiveScopes(params: params, role: role, protocolVersion: facts.protocolVersion)
+        if facts.browserOrigin != nil, role == .operator, (params.scopes ?? []).isEmpty {
+            // v3's "no scopes means admin" never applies to a page: it gets what WebChat needs.
+            scopes = BrowserScopes.defaults
+        }
 
-        if let retryAfter = limiter.retryAfterMs(address: facts.remoteAddress, nowMs: facts.nowMs) {
-            throw Rejection(
-                error: GatewayError(
-                    code: .invalidRequest,
-                    message: "unauthorized: too many failed auth attempts; retry in \((retryAfter + 999) / 1000) s",
-                    details: ["code": .string(GatewayDetailCode.authRateLimited.rawValue), "recommendedNextStep": "wait_then_retry"],
-                    retryable: true,
-                    retryAfterMs: retryAfter
-                )
-            )
+        if let retryAfter = limiter.retryAfterMs(key: facts.limiterKey, nowMs: facts.nowMs) {
+            throw Rejection(error: AuthRateLimiter.connectError(retryAfterMs: retryAfter))
         }
         let shared = sharedSecretOutcome(params.auth)
 
@@ -74,8 +77,11 @@ struct ConnectAuthenticator: Sendable {
                 )
             }
             if case .failure(let error) = shared {
-                limiter.recordFailure(address: facts.remoteAddress, nowMs: facts.nowMs)
+                limiter.recordFailure(key: facts.limiterKey, nowMs: facts.nowMs)
                 throw Rejection(error: error)
+            }
+            if facts.browserOrigin != nil, let refused = BrowserScopes.privileged(in: scopes) {
+                throw Rejection(error: BrowserScopes.deviceRequired(refused))
             }
             return Acceptance(principal: principal(params, role: role, scopes: scopes, deviceId: nil, method: sharedMethod), deviceToken: nil)
         }
@@ -99,7 +105,7 @@ struct ConnectAuthenticator: Sendable {
             // The shared secret failed: a valid device token for this (device, role) still admits it.
             let candidate = params.auth?.deviceToken ?? params.auth?.token
             guard let record, let candidate, SecretComparison.equal(candidate, record.token) else {
-                limiter.recordFailure(address: facts.remoteAddress, nowMs: facts.nowMs)
+                limiter.recordFailure(key: facts.limiterKey, nowMs: facts.nowMs)
                 if params.auth?.deviceToken != nil {
                     throw Rejection(
                         error: .invalidRequest(
@@ -131,7 +137,10 @@ struct ConnectAuthenticator: Sendable {
                     deviceToken: record.token, issuedAtMs: record.approvedAtMs
                 )
             }
-            guard facts.isLoopback else {
+            // Loopback devices are paired silently, but a page only with the gateway's secret or
+            // for what WebChat needs: a page never pairs itself into privileged scopes.
+            let pageMayPair = facts.browserOrigin == nil || auth.effectiveMode != .none || BrowserScopes.privileged(in: scopes) == nil
+            guard facts.isLoopback, pageMayPair else {
                 throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: record == nil ? "not-paired" : "scope-upgrade"))
             }
             // Loopback devices are approved silently (§2.7); an upgrade keeps earlier scopes.

@@ -52,6 +52,11 @@ public enum ConfigDocument {
             if let original, original != .null, original != .string(ConfigRedaction.placeholder) { return original }
             missing.append(path.isEmpty ? "(top level)" : path)
             return edited
+        case .string(let text) where text.contains(ConfigRedaction.placeholder):
+            // A partly redacted string (URL userinfo, `--token=…`): restored when it is what the original showed.
+            if let original = original?.stringValue, ConfigRedaction.isRedactedForm(text, of: original) { return .string(original) }
+            missing.append(path.isEmpty ? "(top level)" : path)
+            return edited
         case .object(let object):
             var result: [String: JSONValue] = [:]
             for (name, child) in object {
@@ -61,9 +66,12 @@ public enum ConfigDocument {
             return .object(result)
         case .array(let items):
             let originals = original?.arrayValue ?? []
+            let shown = ConfigRedaction.redactArray(originals, prefix: "")
             return .array(
                 items.enumerated().map { index, item in
-                    restoringRedacted(item, from: index < originals.count ? originals[index] : nil, path: "\(path)[\(index)]", missing: &missing)
+                    // An argument redacted for the flag before it comes back exactly as shown.
+                    if index < originals.count, item == shown[index], item.stringValue?.contains(ConfigRedaction.placeholder) == true { return originals[index] }
+                    return restoringRedacted(item, from: index < originals.count ? originals[index] : nil, path: "\(path)[\(index)]", missing: &missing)
                 }
             )
         default:

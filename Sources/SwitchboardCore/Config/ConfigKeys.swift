@@ -60,6 +60,8 @@ public enum ConfigKeys {
         int("gateway.reload.pollIntervalMs", \.gateway.reload.pollIntervalMs, 100...3_600_000, help: "file check period without change notifications"),
         bool("gateway.metrics.enabled", \.gateway.metricsEnabled, help: "serve GET /metrics (Prometheus text; gateway auth applies)"),
         int("gateway.configWritesPerMinute", \.gateway.configWritesPerMinute, 1...10_000, help: "config.set/patch/apply calls per method per minute"),
+        originList("gateway.controlUi.allowedOrigins", \.gateway.controlUi.allowedOrigins, help: "extra browser page origins allowed to connect (* = any)"),
+        url("gateway.publicUrl", \.gateway.publicUrl, help: "URL browsers reach the gateway at through a proxy; its origin is trusted"),
         choice(
             "logging.level", \.logging.level, ["trace", "debug", "info", "notice", "warning", "error", "critical"],
             env: "SWITCHBOARD_LOG_LEVEL", help: "log level"

@@ -45,6 +45,19 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var metricsEnabled = true
         /// `config.set`/`patch`/`apply` calls allowed per method per minute.
         public var configWritesPerMinute = 30
+        public var controlUi = ControlUi()
+        /// The URL browsers reach the gateway at when it is not their own loopback address (a
+        /// reverse proxy, a tunnel): its origin is accepted like the gateway's own.
+        public var publicUrl: String?
+
+        public init() {}
+    }
+
+    /// Browser control surfaces (WebChat, Control UI) served from elsewhere.
+    public struct ControlUi: Sendable, Hashable {
+        /// Extra page origins (`https://host[:port]`) allowed to open the gateway from a
+        /// browser; `*` allows any (dangerous: any web page the user visits).
+        public var allowedOrigins: [String] = []
 
         public init() {}
     }

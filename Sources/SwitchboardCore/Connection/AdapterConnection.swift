@@ -6,6 +6,9 @@ import SwitchboardChannels
 /// Gives an adapter session the connection's bounded outbound queue as its socket.
 struct ConnectionAdapterLink: ClaraAdapterLink {
     let connection: GatewayConnection
+    let limiter: AuthRateLimiter
+    let clock: GatewayClock
+    let metrics: GatewayMetrics
 
     var remoteAddress: String { connection.remoteAddress }
 
@@ -16,6 +19,16 @@ struct ConnectionAdapterLink: ClaraAdapterLink {
 
     func close(code: UInt16, reason: String) {
         connection.queue.requestClose(code: code, reason: reason)
+    }
+
+    func checkSecret(_ matches: () -> Bool) -> SecretCheck {
+        switch limiter.attempt(key: AuthRateLimiter.key(origin: nil, address: connection.remoteAddress), nowMs: clock.nowMs(), matches) {
+        case .passed: return .passed
+        case .failed: return .failed
+        case .limited(let retryAfterMs):
+            metrics.recordAuthRateLimited()
+            return .limited(retryAfterMs: retryAfterMs)
+        }
     }
 }
 
@@ -30,7 +43,9 @@ extension ConnectionSession {
             connection.queue.requestClose(code: 1008, reason: "adapters disabled")
             return
         }
-        let session = hub.openSession(link: ConnectionAdapterLink(connection: connection))
+        let session = hub.openSession(
+            link: ConnectionAdapterLink(connection: connection, limiter: runtime.authLimiter, clock: runtime.clock, metrics: runtime.host.metrics)
+        )
         connection.attachAdapter(session)
         defer { session.closed() }
         logger.debug("serving a platform adapter")

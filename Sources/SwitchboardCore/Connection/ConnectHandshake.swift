@@ -14,12 +14,13 @@ struct ConnectHandshake {
     func connect(id: String, params: ConnectParams, version: Int, nonce: String) async -> Bool {
         let facts = ConnectAuthenticator.Facts(
             params: params, protocolVersion: version, challengeNonce: nonce, remoteAddress: connection.remoteAddress,
-            isLoopback: connection.isLoopback, nowMs: runtime.clock.nowMs()
+            isLoopback: connection.isLoopback, nowMs: runtime.clock.nowMs(), browserOrigin: session.browserOrigin
         )
         let acceptance: ConnectAuthenticator.Acceptance
         do {
             acceptance = try await runtime.authenticator.authenticate(facts)
         } catch {
+            if error.error.detailCode == .authRateLimited { runtime.host.metrics.recordAuthRateLimited() }
             logger.info(
                 "connect rejected",
                 metadata: ["sb.error.code": "\(error.error.code.rawValue)", "sb.error.detail": "\(error.error.detailCode?.rawValue ?? "")"]

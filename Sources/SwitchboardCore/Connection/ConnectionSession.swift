@@ -20,6 +20,11 @@ final class ConnectionSession: @unchecked Sendable {
     let limit: FrameLimit
     private let nonce = UUID().uuidString.lowercased()
     private let adapterPath: Bool
+    /// Set when the upgrade came from a page origin the gateway does not trust: the socket
+    /// answers its first frame with OpenClaw's refusal and closes; nothing is ever dispatched.
+    private let originRefusal: BrowserGuard.Refusal?
+    /// The `Origin` of the upgrade when a browser opened this socket (allowed, else refused above).
+    let browserOrigin: String?
     private var machine = HandshakeStateMachine()
     /// Messages that arrive while `connect` is being authenticated, replayed after it.
     private var held: [ByteBuffer] = []
@@ -29,12 +34,17 @@ final class ConnectionSession: @unchecked Sendable {
     static let maxHeldMessages = 32
 
     /// - Parameter adapterPath: the socket was opened on `/adapter`: no challenge, adapter protocol only.
-    init(runtime: GatewayRuntime, dispatcher: Dispatcher, remote: SocketAddress?, eventLoop: any EventLoop, adapterPath: Bool) {
+    init(
+        runtime: GatewayRuntime, dispatcher: Dispatcher, remote: SocketAddress?, eventLoop: any EventLoop, adapterPath: Bool,
+        browserOrigin: String? = nil, originRefusal: BrowserGuard.Refusal? = nil
+    ) {
         let config = runtime.configuration.gateway
         self.runtime = runtime
         self.dispatcher = dispatcher
         self.eventLoop = eventLoop
         self.adapterPath = adapterPath
+        self.originRefusal = originRefusal
+        self.browserOrigin = browserOrigin
         connection = GatewayConnection(
             id: UUID().uuidString.lowercased(), remoteAddress: remote?.ipAddress ?? "unknown", isLoopback: Self.isLoopback(remote),
             connectedAtMs: runtime.clock.nowMs(), maxBufferedBytes: config.maxBufferedBytes
@@ -50,7 +60,15 @@ final class ConnectionSession: @unchecked Sendable {
     func opened() {
         runtime.host.metrics.recordConnectionAccepted()
         runtime.connections.add(connection)
-        if adapterPath {
+        if let originRefusal {
+            logger.notice("websocket from a refused origin", metadata: ["sb.reason": "\(originRefusal.reason)", "sb.adapter": "\(adapterPath)"])
+            runtime.host.metrics.recordOriginRefused()
+        }
+        if adapterPath, let originRefusal {
+            let frame: JSONValue = ["type": "error", "code": "origin_not_allowed", "message": .string(originRefusal.message), "recoverable": false]
+            connection.send(ByteBuffer(string: GatewayJSON.string(frame)))
+            connection.queue.requestClose(code: 1008, reason: Self.closeReason(originRefusal.message))
+        } else if adapterPath {
             startAdapter(first: nil)
         } else {
             runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
@@ -78,6 +96,10 @@ final class ConnectionSession: @unchecked Sendable {
     func received(_ message: ByteBuffer) {
         eventLoop.preconditionInEventLoop()
         if connection.queue.isClosing { return }
+        if let originRefusal {
+            refuseOrigin(originRefusal, firstFrame: message)
+            return
+        }
         if let adapterInbox {
             if case .dropped = adapterInbox.yield(Data(message.readableBytesView)) {
                 connection.queue.requestClose(code: 1008, reason: "adapter sent faster than it is served")
@@ -116,6 +138,20 @@ final class ConnectionSession: @unchecked Sendable {
     }
 
     var isHandshakeComplete: Bool { connection.isHandshakeComplete }
+
+    /// OpenClaw's answer to a connect from a foreign page (§2.7): the error on the request's
+    /// id, then close 1008. Whatever the frame is, it is not read any further.
+    private func refuseOrigin(_ refusal: BrowserGuard.Refusal, firstFrame: ByteBuffer) {
+        var id = "connect"
+        if case .success(let envelope) = firstFrame.withUnsafeReadableBytes(FrameEnvelope.read), let given = envelope.id, !given.isEmpty {
+            id = String(given.prefix(128))
+        }
+        let error = GatewayError.invalidRequest(
+            refusal.message, details: ["code": .string(refusal.code), "reason": .string(refusal.reason)]
+        )
+        connection.send(Dispatcher.errorFrame(id: id, error))
+        connection.queue.requestClose(code: 1008, reason: Self.closeReason(refusal.message))
+    }
 
     private func authenticated(_ accepted: Bool, version: Int) {
         guard accepted else {

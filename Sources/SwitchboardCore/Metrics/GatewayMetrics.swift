@@ -33,6 +33,8 @@ public final class GatewayMetrics: Sendable {
     private let gauges = Mutex<[String: Gauge]>([:])
     private let restarts: Counter
     private let configReloads: Counter
+    private let originRefusals: Counter
+    private let authRateLimited: Counter
 
     public init() {
         eventsSent = registry.makeCounter(descriptor: Self.descriptor("switchboard_events_sent_total", "Event frames queued to clients"))
@@ -41,6 +43,8 @@ public final class GatewayMetrics: Sendable {
         connectionsAccepted = registry.makeCounter(descriptor: Self.descriptor("switchboard_connections_accepted_total", "WebSocket connections accepted"))
         restarts = registry.makeCounter(descriptor: Self.descriptor("switchboard_restarts_total", "In-process restarts"))
         configReloads = registry.makeCounter(descriptor: Self.descriptor("switchboard_config_hot_reloads_total", "Config edits applied in place"))
+        originRefusals = registry.makeCounter(descriptor: Self.descriptor("switchboard_origin_refusals_total", "WebSockets opened by a page origin the gateway does not trust"))
+        authRateLimited = registry.makeCounter(descriptor: Self.descriptor("switchboard_auth_rate_limited_total", "Secret checks refused by the auth rate limiter"))
     }
 
     func recordEvents(sent: Int, dropped: Int) {
@@ -52,6 +56,8 @@ public final class GatewayMetrics: Sendable {
     func recordConnectionAccepted() { connectionsAccepted.increment() }
     func recordRestart() { restarts.increment() }
     func recordHotReload() { configReloads.increment() }
+    func recordOriginRefused() { originRefusals.increment() }
+    func recordAuthRateLimited() { authRateLimited.increment() }
 
     /// The metrics of one method's requests, resolved up front for the hot path. `method` must
     /// be a catalog name or `unknown`, so the label set stays bounded.

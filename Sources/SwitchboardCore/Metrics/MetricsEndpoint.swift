@@ -8,7 +8,7 @@ import SwitchboardProtocol
 /// token (or password) as `Authorization: Bearer …`; metrics name methods and channels, so
 /// they are not public.
 enum MetricsEndpoint {
-    static func respond(_ request: Request, runtime: GatewayRuntime) async -> Response {
+    static func respond(_ request: Request, peer: String, runtime: GatewayRuntime) async -> Response {
         let auth = runtime.configuration.gateway.auth
         let secret: String? =
             switch auth.effectiveMode {
@@ -19,7 +19,24 @@ enum MetricsEndpoint {
         if let secret {
             let header = request.headers[.authorization] ?? ""
             let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-            guard !presented.isEmpty, SecretComparison.equal(presented, secret) else {
+            let key = AuthRateLimiter.key(origin: BrowserOriginPolicy.browserOrigin(among: request.headers[values: .origin]), address: peer)
+            let outcome = runtime.authLimiter.attempt(key: key, nowMs: runtime.clock.nowMs()) { !presented.isEmpty && SecretComparison.equal(presented, secret) }
+            if case .limited(let retryAfterMs) = outcome {
+                runtime.host.metrics.recordAuthRateLimited()
+                var response = HTTPRoutes.json(
+                    .tooManyRequests,
+                    [
+                        "ok": false,
+                        "error": [
+                            "code": .string(GatewayDetailCode.authRateLimited.rawValue),
+                            "message": .string("too many failed auth attempts; retry in \((retryAfterMs + 999) / 1000) s"),
+                        ],
+                    ]
+                )
+                response.headers[.retryAfter] = "\((retryAfterMs + 999) / 1000)"
+                return response
+            }
+            guard outcome == .passed else {
                 var response = HTTPRoutes.json(
                     .unauthorized,
                     ["ok": false, "error": ["code": "UNAUTHORIZED", "message": .string("send the gateway \(auth.effectiveMode.rawValue) as Authorization: Bearer <secret>")]]

@@ -22,6 +22,8 @@ final class GatewayRuntime: Sendable {
     let authenticator: ConnectAuthenticator
     let registry: MethodRegistry
     let boundPort: PortBox
+    let browserGuard: BrowserGuard
+    let authLimiter: AuthRateLimiter
     let agent: AgentRuntime
     let channels: ChannelRuntime
 
@@ -46,6 +48,9 @@ final class GatewayRuntime: Sendable {
         self.readiness = GatewayReadiness()
         self.connections = ConnectionRegistry()
         self.boundPort = PortBox()
+        self.browserGuard = BrowserGuard(configuration: loaded.configuration, boundPort: boundPort)
+        let authLimiter = AuthRateLimiter(maxAttempts: config.auth.rateLimitMaxAttempts, windowMs: config.auth.rateLimitWindowMs)
+        self.authLimiter = authLimiter
         self.agent = AgentRuntime(
             loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger
         )
@@ -57,7 +62,7 @@ final class GatewayRuntime: Sendable {
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
-            limiter: AuthRateLimiter(maxAttempts: config.auth.rateLimitMaxAttempts, windowMs: config.auth.rateLimitWindowMs),
+            limiter: authLimiter,
             devices: devices
         )
         self.registry = build(

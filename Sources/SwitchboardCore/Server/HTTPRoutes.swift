@@ -5,13 +5,15 @@ import SwitchboardProtocol
 /// The plain-HTTP side of the gateway port: liveness, readiness and a JSON 404.
 /// Unauthenticated, so they reveal status only (`/metrics` takes the gateway auth).
 enum HTTPRoutes {
-    static func build(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
-        let router = Router()
+    static func build(runtime: GatewayRuntime) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        // Who may ask comes first: foreign pages and DNS-rebinding hosts get nothing.
+        router.add(middleware: BrowserGuardMiddleware(guardian: runtime.browserGuard, logger: runtime.logger))
         router.add(middleware: JSONErrorMiddleware())
-        let live: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+        let live: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in
             json(.ok, ["ok": true, "status": "live"])
         }
-        let ready: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+        let ready: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in
             let phase = runtime.readiness.current
             return json(phase == .ready ? .ok : .serviceUnavailable, ["ok": .bool(phase == .ready), "status": .string(phase.rawValue)])
         }
@@ -20,7 +22,7 @@ enum HTTPRoutes {
         router.get("/ready", use: ready)
         router.get("/readyz", use: ready)
         if runtime.configuration.gateway.metricsEnabled {
-            router.get("/metrics") { request, _ in await MetricsEndpoint.respond(request, runtime: runtime) }
+            router.get("/metrics") { request, context in await MetricsEndpoint.respond(request, peer: context.peerAddress, runtime: runtime) }
         }
         let webchat = runtime.configuration.channels.webchatEnabled
         router.get("/") { request, _ in

@@ -7,6 +7,7 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
+import SwitchboardProtocol
 
 /// The gateway's port: HTTP requests go to Hummingbird's router; a WebSocket upgrade gets a
 /// ``GatewaySocketHandler`` in the channel pipeline and lives on in NIO, with no task of its
@@ -15,7 +16,15 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
     enum Negotiated: Sendable {
         case websocket
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
-        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, BrowserGuard.Refusal?)
+    }
+
+    /// What happened to an upgrade request, for the handlers that run after the decision.
+    enum UpgradeAttempt: Sendable {
+        case none
+        case accepted
+        case adapterDisabled
+        case refused(BrowserGuard.Refusal)
     }
 
     struct Value: ServerChildChannelValue {
@@ -41,20 +50,36 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            let attempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+            let attempt = NIOLoopBoundBox(UpgradeAttempt.none, eventLoop: channel.eventLoop)
             let runtime = runtime
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: runtime.configuration.gateway.maxPayloadBytes,
                 shouldUpgrade: { channel, head in
-                    attempted.value = true
+                    // Who may open a socket is decided before the 101: a foreign Host never gets one;
+                    // a foreign Origin gets OpenClaw's error on its first frame, then 1008.
+                    let origin = BrowserOriginPolicy.browserOrigin(among: head.headers[canonicalForm: "origin"].map(String.init))
+                    let hosts = head.headers["host"]
+                    // Two Host lines are never a browser's and could hide a rebinding name: judge the odd one.
+                    let host = hosts.first { runtime.browserGuard.check(origin: nil, host: $0) != nil } ?? hosts.first
+                    let refusal = runtime.browserGuard.check(origin: origin, host: host)
+                    attempt.value = refusal.map { .refused($0) } ?? .accepted
+                    if let refusal, refusal.hostRefused { return channel.eventLoop.makeSucceededFuture(nil) }
                     let adapterPath = Self.isAdapterPath(head.uri)
-                    let refuse = adapterPath && runtime.channels.adapters == nil
-                    return channel.eventLoop.makeSucceededFuture(refuse ? nil : HTTPHeaders())
+                    if adapterPath && runtime.channels.adapters == nil {
+                        attempt.value = .adapterDisabled
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 },
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
                         UpgradeDeadline.remove(from: channel)
-                        try self.installSocket(on: channel, adapterPath: Self.isAdapterPath(head.uri))
+                        var originRefusal: BrowserGuard.Refusal?
+                        if case .refused(let refusal) = attempt.value { originRefusal = refusal }
+                        try self.installSocket(
+                            on: channel, adapterPath: Self.isAdapterPath(head.uri),
+                            origin: BrowserOriginPolicy.browserOrigin(among: head.headers[canonicalForm: "origin"].map(String.init)), originRefusal: originRefusal
+                        )
                         return Negotiated.websocket
                     }
                 }
@@ -71,7 +96,11 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
                         )
-                        return attempted.value ? .refused(http) : .http(http)
+                        switch attempt.value {
+                        case .none: return .http(http)
+                        case .refused(let refusal): return .refused(http, refusal)
+                        case .accepted, .adapterDisabled: return .refused(http, nil)
+                        }
                     }
                 }
             )
@@ -93,8 +122,8 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 return
             case .http(let http):
                 await handleHTTP(asyncChannel: http, logger: logger)
-            case .refused(let http):
-                await Self.refuse(http)
+            case .refused(let http, let refusal):
+                await Self.refuse(http, refusal)
             }
         } catch {
             logger.debug("connection ended before the HTTP exchange", metadata: ["error.type": "\(type(of: error))"])
@@ -102,9 +131,10 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     /// After the 101: the frame-size guard ahead of NIO's decoder, then the socket handler.
-    private func installSocket(on channel: any Channel, adapterPath: Bool) throws {
+    private func installSocket(on channel: any Channel, adapterPath: Bool, origin: String?, originRefusal: BrowserGuard.Refusal?) throws {
         let session = ConnectionSession(
-            runtime: runtime, dispatcher: dispatcher, remote: channel.remoteAddress, eventLoop: channel.eventLoop, adapterPath: adapterPath
+            runtime: runtime, dispatcher: dispatcher, remote: channel.remoteAddress, eventLoop: channel.eventLoop, adapterPath: adapterPath,
+            browserOrigin: origin.map { String($0.prefix(300)) }, originRefusal: originRefusal
         )
         let pipeline = channel.pipeline.syncOperations
         let decoder = try pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
@@ -112,11 +142,24 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
         try pipeline.addHandler(GatewaySocketHandler(session: session, timings: timings))
     }
 
-    /// A refused upgrade (`/adapter` with adapters disabled) gets a plain 400.
-    private static func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) async {
+    /// A refused upgrade: a foreign `Host` gets 403 with the reason; `/adapter` with adapters
+    /// disabled a plain 400.
+    private static func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, _ refusal: BrowserGuard.Refusal?) async {
         try? await http.executeThenClose { _, outbound in
-            let response = HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
-            try await outbound.write(contentsOf: [.head(response), .end(nil)])
+            guard let refusal else {
+                let response = HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
+                try await outbound.write(contentsOf: [.head(response), .end(nil)])
+                return
+            }
+            var body = ByteBuffer()
+            body.writeString(
+                GatewayJSON.string(["ok": false, "error": ["code": .string(refusal.code), "message": .string(refusal.message), "reason": .string(refusal.reason)]] as JSONValue)
+            )
+            let response = HTTPResponse(
+                status: .forbidden,
+                headerFields: [.connection: "close", .contentType: "application/json; charset=utf-8", .contentLength: "\(body.readableBytes)"]
+            )
+            try await outbound.write(contentsOf: [.head(response), .body(body), .end(nil)])
         }
     }
 

@@ -54,6 +54,8 @@ public struct GatewayDetailCode: RawRepresentable, Codable, Sendable, Hashable {
     public static let authScopeMismatch = Self("AUTH_SCOPE_MISMATCH")
     public static let authRateLimited = Self("AUTH_RATE_LIMITED")
     public static let protocolMismatch = Self("PROTOCOL_MISMATCH")
+    public static let controlUiOriginNotAllowed = Self("CONTROL_UI_ORIGIN_NOT_ALLOWED")
+    public static let controlUiDeviceIdentityRequired = Self("CONTROL_UI_DEVICE_IDENTITY_REQUIRED")
     public static let deviceIdentityRequired = Self("DEVICE_IDENTITY_REQUIRED")
     public static let deviceAuthInvalid = Self("DEVICE_AUTH_INVALID")
     public static let deviceIdMismatch = Self("DEVICE_AUTH_DEVICE_ID_MISMATCH")
