@@ -116,9 +116,15 @@ public final class ClaraAdapterSession: Sendable {
             reply(ClaraFrames.error(requestId: nil, code: "invalid_message", message: "message: \(Self.describe(error))", recoverable: true))
             return
         }
-        guard let id = message.id, !id.isEmpty else { return invalid(nil, "message.id: required non-empty string") }
-        guard let userId = message.user?.id, !userId.isEmpty else { return invalid(id, "message.user.id: required non-empty string") }
-        guard let channelId = message.channel?.id, !channelId.isEmpty else { return invalid(id, "message.channel.id: required non-empty string") }
+        let maxId = Self.maxIdLength
+        guard let id = message.id, !id.isEmpty, id.count <= maxId else { return invalid(nil, "message.id: required non-empty string (≤ \(maxId) characters)") }
+        guard let userId = message.user?.id, !userId.isEmpty, userId.count <= maxId else {
+            return invalid(id, "message.user.id: required non-empty string (≤ \(maxId) characters)")
+        }
+        guard let channelId = message.channel?.id, !channelId.isEmpty, channelId.count <= maxId else {
+            return invalid(id, "message.channel.id: required non-empty string (≤ \(maxId) characters)")
+        }
+        if let name = message.user?.displayName ?? message.user?.name, name.count > maxId { return invalid(id, "message.user.name: at most \(maxId) characters") }
         guard let content = message.content else { return invalid(id, "message.content: required string") }
         let kind = message.channel?.type ?? "dm"
         guard ["dm", "server", "group"].contains(kind) else { return invalid(id, "message.channel.type: expected dm, server or group") }
@@ -188,6 +194,9 @@ public final class ClaraAdapterSession: Sendable {
     private func reply(_ frame: Data) {
         link.send(Array(frame))
     }
+
+    /// Longest id an adapter may send (they are stored and echoed back).
+    static let maxIdLength = 256
 
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }

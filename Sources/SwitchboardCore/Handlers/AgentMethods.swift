@@ -73,8 +73,7 @@ struct AgentMethods {
     /// Resolves agent and session, dedupes, acks, waits and answers with the second `res`.
     static func runAgent(_ params: AgentRun.Params, context: RequestContext, parts: GatewayRuntimeParts) async throws -> AgentRun.Result {
         let agent = parts.agent
-        let key = params.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty else { throw GatewayError.invalidRequest("invalid params: idempotencyKey must be a non-empty string") }
+        let key = try InputLimits.idempotencyKey(params.idempotencyKey)
         let target = try RunTarget.resolve(agentId: params.agentId, sessionKey: params.sessionKey, config: agent.config)
         context.connection?.join(session: target.sessionKey)
         let runId = key

@@ -51,6 +51,9 @@ struct ChannelMethods {
     }
 
     static func send(_ params: Send.Params, channels: ChannelRuntime, clock: GatewayClock) async throws -> Send.Result {
+        var params = params
+        params.idempotencyKey = try InputLimits.idempotencyKey(params.idempotencyKey)
+        if let problem = InputLimits.problem(params.to, field: "to", max: InputLimits.adapterId) { throw GatewayError.invalidRequest("invalid params: \(problem)") }
         let route = try route(channel: params.channel, accountId: params.accountId, channels: channels)
         let message = NewOutboxMessage(
             idempotencyKey: "send:\(params.idempotencyKey)", connector: route.connector, channel: route.channel, accountId: route.accountId,

@@ -59,8 +59,7 @@ struct ChatMethods {
 
     static func send(_ params: ChatSend.Params, context: RequestContext, parts: GatewayRuntimeParts) async throws -> ChatSend.Result {
         let agent = parts.agent
-        let key = params.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty else { throw GatewayError.invalidRequest("invalid params: idempotencyKey must be a non-empty string") }
+        let key = try InputLimits.idempotencyKey(params.idempotencyKey)
         let target = try RunTarget.resolve(agentId: params.agentId, sessionKey: params.sessionKey, config: agent.config)
         context.connection?.join(session: target.sessionKey)
         let text = params.message.trimmingCharacters(in: .whitespacesAndNewlines)

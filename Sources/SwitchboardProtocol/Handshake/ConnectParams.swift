@@ -46,6 +46,19 @@ public struct ConnectParams: Codable, Sendable, Hashable {
             return "client.mode: expected one of \(ClientInfo.modes.joined(separator: ", ")), got \"\(client.mode)\""
         }
         if let auth, let problem = auth.validationProblem() { return problem }
+        let fields: [(String?, String)] = [
+            (client.displayName, "client.displayName"), (client.version, "client.version"), (client.platform, "client.platform"),
+            (client.deviceFamily, "client.deviceFamily"), (client.modelIdentifier, "client.modelIdentifier"), (client.instanceId, "client.instanceId"),
+            (locale, "locale"), (userAgent, "userAgent"), (pathEnv, "pathEnv"),
+        ]
+        for (value, field) in fields {
+            if let problem = InputLimits.problem(value, field: field, max: field == "userAgent" || field == "pathEnv" ? 4 * InputLimits.clientField : InputLimits.clientField) {
+                return problem
+            }
+        }
+        if let problem = InputLimits.problem(scopes?.map(\.rawValue), field: "scopes") { return problem }
+        if let problem = InputLimits.problem(caps, field: "caps") { return problem }
+        if let problem = InputLimits.problem(commands, field: "commands") { return problem }
         return nil
     }
 }

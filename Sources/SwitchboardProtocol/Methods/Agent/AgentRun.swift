@@ -29,7 +29,7 @@ public enum AgentRun: GatewayMethod {
         public static var jsonSchema: JSONSchema {
             .openObject(
                 .init("message", .string(), required: true),
-                .init("idempotencyKey", .string(minLength: 1), required: true),
+                .init("idempotencyKey", .string(minLength: 1, maxLength: InputLimits.idempotencyKey), required: true),
                 .init("agentId", .string()),
                 .init("sessionKey", .string()),
                 .init("sessionId", .string()),

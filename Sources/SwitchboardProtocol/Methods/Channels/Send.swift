@@ -31,7 +31,7 @@ public enum Send: GatewayMethod {
                 .init("message", .string(), required: true),
                 .init("channel", .string()),
                 .init("accountId", .string()),
-                .init("idempotencyKey", .string(minLength: 1), required: true),
+                .init("idempotencyKey", .string(minLength: 1, maxLength: InputLimits.idempotencyKey), required: true),
                 .init("timeoutMs", .integer(minimum: 0, maximum: 600_000))
             )
         }

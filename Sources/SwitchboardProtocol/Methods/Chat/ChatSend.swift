@@ -26,7 +26,7 @@ public enum ChatSend: GatewayMethod {
             .openObject(
                 .init("sessionKey", .string(minLength: 1), required: true),
                 .init("message", .string(), required: true),
-                .init("idempotencyKey", .string(minLength: 1), required: true),
+                .init("idempotencyKey", .string(minLength: 1, maxLength: InputLimits.idempotencyKey), required: true),
                 .init("thinking", .string()),
                 .init("deliver", .boolean()),
                 .init("timeoutMs", .integer(minimum: 1)),

@@ -1,0 +1,49 @@
+import Foundation
+import SwitchboardProtocol
+import SwitchboardTesting
+import Testing
+
+/// Client strings that are stored or echoed have limits, and the error names field and limit.
+@Suite("Input bounds", .timeLimit(.minutes(2)))
+struct InputBoundsTests {
+    @Test("a 2 MiB idempotencyKey is refused with its limit; nothing is stored")
+    func longIdempotencyKeys() async throws {
+        try await TestGateway.with { gateway in
+            let huge = String(repeating: "k", count: 2 * 1024 * 1024)
+            let answers = ResponseBox()
+            let atLimit = ResponseBox()
+            _ = try await RawSocket.session(url: gateway.url) { socket in
+                _ = try await socket.handshake(.test())
+                var last: JSONValue?
+                for method in ["chat.send", "agent", "send"] {
+                    var params: JSONValue = ["sessionKey": "main", "message": "hi", "idempotencyKey": .string(huge)]
+                    if method == "send" { params = ["to": "x", "message": "hi", "idempotencyKey": .string(huge)] }
+                    last = try await socket.call(method, params: params)
+                    #expect(last?["ok"] == false, "\(method)")
+                    #expect(last?["error"]?["message"]?.stringValue?.contains("idempotencyKey must be at most 256 characters") == true, "\(method)")
+                }
+                answers.set(last)
+                // Control characters are refused too; the limit itself is fine (no provider: the run fails later, not here).
+                let control = try await socket.call("chat.send", params: ["sessionKey": "main", "message": "hi", "idempotencyKey": "a\u{0}b"])
+                #expect(control["error"]?["message"]?.stringValue?.contains("control characters") == true)
+                atLimit.set(try await socket.call("chat.send", params: ["sessionKey": "main", "message": "hi", "idempotencyKey": .string(String(repeating: "k", count: 256))]))
+                try await socket.close()
+            }
+            #expect(answers.value != nil)
+            #expect(atLimit.value?["ok"] == true)
+        }
+    }
+
+    @Test("connect fields that presence and pairing store are bounded")
+    func connectFieldsAreBounded() async throws {
+        try await TestGateway.with { gateway in
+            var params = ConnectParams.test()
+            params.client.displayName = String(repeating: "d", count: 300)
+            let box = ResponseBox()
+            let sent = params
+            let close = try await RawSocket.session(url: gateway.url) { socket in box.set(try await socket.handshake(sent).response) }
+            #expect(box.value?["error"]?["message"] == "invalid connect params: client.displayName: at most 256 characters (got 300)")
+            #expect(close.code == 1008)
+        }
+    }
+}
