@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import SwitchboardAgent
 import SwitchboardProtocol
+import SwitchboardTesting
+import Synchronization
 import Testing
 
 struct ToolTests {
@@ -71,5 +73,78 @@ struct ToolTests {
         let scheme = try await registry.call(ToolCall(id: "g", name: "fetch_url", argumentsJSON: #"{"url":"file:///etc/passwd"}"#), context: context(temporaryDirectory()))
         #expect(scheme.text == "url must be an absolute http or https URL")
         try await client.shutdown()
+    }
+}
+
+/// `fetch_url` against DNS rebinding: the name is resolved once, every address checked, and
+/// the connection made to the checked address, on every redirect hop.
+@Suite("fetch_url and DNS rebinding")
+struct FetchRebindingTests {
+    /// A resolver that answers the checked (allowed) address first, then the private one, as a
+    /// rebinding DNS server does; counts the lookups.
+    final class RebindingResolver: Sendable {
+        let lookups = Mutex<Int>(0)
+        let first: String
+        let then: String
+        init(first: String, then: String) {
+            self.first = first
+            self.then = then
+        }
+        func resolve(_ host: String, _ port: Int) async throws -> [String] {
+            let count = lookups.withLock { value in
+                value += 1
+                return value
+            }
+            return count == 1 ? [first] : [then]
+        }
+    }
+
+    func context() -> ToolContext {
+        ToolContext(runId: "r", sessionKey: "s", workspace: FileManager.default.temporaryDirectory.path, logger: Logger(label: "test"))
+    }
+
+    @Test("the connection goes to the address that was checked, with the original Host")
+    func connectsToTheCheckedAddress() async throws {
+        try await HostRecordingServer.with(address: "127.0.0.1", name: "public") { publicServer, publicPort in
+            try await HostRecordingServer.with(address: "127.0.0.2", name: "secret") { secretServer, secretPort in
+                #expect(publicPort > 0 && secretPort > 0)
+                // In this test 127.0.0.1 plays a public address; 127.0.0.2 is the private one.
+                for _ in 0..<16 {
+                    let resolver = RebindingResolver(first: "127.0.0.1", then: "127.0.0.2")
+                    let network = FetchURLTool.Network(resolve: resolver.resolve, isBlocked: { $0 == "127.0.0.2" })
+                    let client = FetchURLTool.makeClient()
+                    let tool = FetchURLTool(client: client, limits: .init(), network: network)
+                    let text = try await tool.call(["url": .string("http://rebind.test:\(publicPort)/")], context: context())
+                    try await client.shutdown()
+                    #expect(text.contains("served by public"))
+                    #expect(resolver.lookups.withLock { $0 } == 1)
+                }
+                #expect(publicServer.requests.count == 16 && publicServer.requests.allSatisfy { $0 == "rebind.test:\(publicPort)" })
+                #expect(secretServer.requests.isEmpty)
+            }
+        }
+    }
+
+    @Test("a name with any private address is refused, whichever comes first")
+    func anyPrivateAddressRefuses() async throws {
+        let network = FetchURLTool.Network(resolve: { _, _ in ["93.184.216.34", "10.0.0.1"] }, isBlocked: FetchURLTool.isPrivateForTesting)
+        let client = FetchURLTool.makeClient()
+        let tool = FetchURLTool(client: client, limits: .init(), network: network)
+        await #expect(throws: ToolFailure.self) { _ = try await tool.call(["url": "http://mixed.test/"], context: context()) }
+        try await client.shutdown()
+    }
+
+    @Test("the private-range table")
+    func privateRanges() {
+        let blocked = [
+            "127.0.0.1", "127.255.255.254", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+            "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255", "224.0.0.1", "239.255.255.250", "192.0.0.8", "::1", "::", "fd00::1",
+            "fc00::1", "fe80::1", "fec0::1", "ff02::1", "64:ff9b::7f00:1", "64:ff9b:1::1", "::127.0.0.1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+            "2002:7f00:1::", "2001:0:4136:e378::1", "2001:db8::1", "100::1", "fe80::1%eth0", "not-an-address",
+        ]
+        for address in blocked { #expect(FetchURLTool.isPrivateForTesting(address), "\(address)") }
+        for address in ["93.184.216.34", "172.32.0.1", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "100.128.0.1", "198.20.0.1"] {
+            #expect(!FetchURLTool.isPrivateForTesting(address), "\(address)")
+        }
     }
 }
