@@ -88,28 +88,16 @@ public enum ConfigDocument {
         return data
     }
 
-    /// Writes `data` to `path`: the current file is copied to `<path>.bak` first, the new
-    /// content goes to a temporary file that is renamed over the old one (never a torn
-    /// file), mode 0600 since the file may hold secrets.
+    /// Writes `data` to `path`: the current file is kept as `<path>.bak` first, then the new
+    /// content replaces it through ``DurableFile`` (fsynced temp file, rename, fsynced
+    /// directory: never a torn file), mode 0600 since the file may hold secrets.
     public static func write(_ data: Data, to path: String) throws {
         let manager = FileManager.default
         let directory = (path as NSString).deletingLastPathComponent
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if let previous = manager.contents(atPath: path) {
-            let backup = path + ".bak"
-            try? manager.removeItem(atPath: backup)
-            guard manager.createFile(atPath: backup, contents: previous, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: backup])
-            }
+            try DurableFile.replace(path + ".bak", with: previous)
         }
-        let temporary = "\(path).tmp-\(getpid())"
-        guard manager.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            try? manager.removeItem(atPath: temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
+        try DurableFile.replace(path, with: data)
     }
 }

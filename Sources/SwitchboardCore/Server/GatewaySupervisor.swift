@@ -70,6 +70,9 @@ public final class GatewaySupervisor: Service, Sendable {
 
     public func run() async throws {
         let reloader = reloader
+        // A config write cut short by a crash leaves its temporary file; the file itself is whole.
+        let leftovers = DurableFile.removeLeftovers(of: launch.paths.configPath)
+        if !leftovers.isEmpty { logger.notice("removed leftovers of an interrupted config write", metadata: ["sb.files": "\(leftovers)"]) }
         let writer = LogFileWriter(sink: logging.sink) {
             let loaded = reloader.lastGood
             return LogFileSettings(path: loaded.logFile, maxBytes: loaded.configuration.logging.maxFileBytes, maxFiles: loaded.configuration.logging.maxFiles)
