@@ -5,6 +5,15 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var logging = Logging()
     public var agent = AgentConfiguration()
     public var channels = ChannelConfiguration()
+    public var storage = Storage()
+
+    /// The SQLite database in the state dir.
+    public struct Storage: Sendable, Hashable {
+        /// `full`: every acknowledged write is fsynced before the ack (survives power loss);
+        /// `normal`: survives a process crash, may lose the last commits on power loss.
+        public var durability = "full"
+        public init() {}
+    }
 
     public init() {}
 

@@ -20,7 +20,9 @@ public struct GatewayApplication: Sendable {
 
     /// - Throws: when the state dir or database cannot be opened.
     init(loaded: LoadedConfiguration, host: GatewayHost, logger: Logger, clock: GatewayClock) throws {
-        let database = try GatewayDatabase(path: loaded.paths.databasePath)
+        let database = try GatewayDatabase(
+            path: loaded.paths.databasePath, durability: GatewayDatabase.Durability(rawValue: loaded.configuration.storage.durability) ?? .full
+        )
         self.database = database
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
