@@ -6,6 +6,8 @@ import Foundation
 public final class GatewayDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// Damage and disk-full state, for `/ready` and `health`.
+    public let health: StoreHealth
 
     /// Reader connections (plus one writer). Each keeps its own page cache, so this and
     /// ``pageCacheKiB`` bound the memory SQLite may hold as transcripts grow.
@@ -40,8 +42,57 @@ public final class GatewayDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
             try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Migrations.migrator.migrate(pool)
+        health = StoreHealth(path: path)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw DatabaseOpenError(path: path, underlying: error)
+        }
+        // Damaged pages do not stop a database from opening: look for them before serving.
+        if let problem = try? pool.read({ db in try String.fetchOne(db, sql: "PRAGMA quick_check(1)") }), problem != "ok" {
+            health.markCorrupt(problem)
+        }
+    }
+
+    /// A write that records disk-full and damage in ``health`` (and clears disk-full on success).
+    public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            let value = try await pool.write(updates)
+            health.writeSucceeded()
+            return value
+        } catch {
+            health.observe(error)
+            throw error
+        }
+    }
+
+    /// A read that records damage in ``health``.
+    public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch {
+            health.observe(error)
+            throw error
+        }
+    }
+
+    /// Why the database could not be opened: not SQLite, truncated, or unreadable.
+    public struct DatabaseOpenError: Error, CustomStringConvertible {
+        public var path: String
+        public var underlying: any Error
+
+        public var description: String {
+            let reason = (underlying as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(underlying)"
+            return "cannot open the database \(path): \(reason). It is damaged or not a Switchboard database; "
+                + "stop here, keep the file, then move it aside (mv \(path) \(path).broken) to start with an empty one, or restore a backup"
+        }
+    }
+
+    /// Moves everything in the write-ahead log into the main file and empties the log, so the
+    /// file alone holds the data (backups, tests that inspect the file).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// The schema version applied, for `status` and tests.

@@ -148,7 +148,7 @@ struct Dispatcher: Sendable {
             return Self.failed(id: requestId, .unavailable("request cancelled"))
         default:
             context.logger.error("handler failed", metadata: ["error.type": "\(type(of: error))"])
-            return Self.failed(id: requestId, .unavailable("\(request.method) failed inside the gateway; see the gateway log"))
+            return Self.failed(id: requestId, StoreFailure.error(error, doing: request.method, logger: context.logger))
         }
     }
 

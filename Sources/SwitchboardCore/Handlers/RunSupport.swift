@@ -39,7 +39,7 @@ enum RunStarter {
         } catch let error as GatewayError {
             throw error
         } catch {
-            throw GatewayError.unavailable("could not save the message to the session store; see the gateway log")
+            throw StoreFailure.error(error, doing: "saving the message", logger: parts.agent.runs.logger)
         }
         return try agent.runs.start(request)
     }

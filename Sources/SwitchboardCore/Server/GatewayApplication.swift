@@ -20,14 +20,22 @@ public struct GatewayApplication: Sendable {
 
     /// - Throws: when the state dir or database cannot be opened.
     init(loaded: LoadedConfiguration, host: GatewayHost, logger: Logger, clock: GatewayClock) throws {
-        let database = try GatewayDatabase(
-            path: loaded.paths.databasePath, durability: GatewayDatabase.Durability(rawValue: loaded.configuration.storage.durability) ?? .full
-        )
+        let database: GatewayDatabase
+        do {
+            database = try GatewayDatabase(
+                path: loaded.paths.databasePath, durability: GatewayDatabase.Durability(rawValue: loaded.configuration.storage.durability) ?? .full
+            )
+        } catch let error as GatewayDatabase.DatabaseOpenError {
+            throw GatewayStartError.databaseUnreadable(error.description)
+        }
+        if database.health.isDegraded {
+            logger.critical("database damaged; serving degraded", metadata: ["sb.problems": "\(database.health.problems)"])
+        }
         self.database = database
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
-            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database)
+            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database), storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)

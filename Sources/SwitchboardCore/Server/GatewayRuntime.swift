@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardPluginAPI
 import SwitchboardProtocol
+import SwitchboardStore
 
 /// The shared parts one gateway instance wires together. Core alone knows these concrete
 /// types; handlers get only what they need through their initialisers.
@@ -15,6 +16,8 @@ final class GatewayRuntime: Sendable {
     let bus: EventBus
     let presence: PresenceRegistry
     let health: HealthMonitor
+    /// The database's condition (damage, disk full), when the gateway has one.
+    let storeHealth: StoreHealth?
     let presenceNotifier: PresenceNotifier
     let idempotency: IdempotencyCache
     let readiness: GatewayReadiness
@@ -29,7 +32,7 @@ final class GatewayRuntime: Sendable {
 
     init(
         loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
-        channelStore: any ChannelStoring, registry build: (GatewayRuntimeParts) -> MethodRegistry
+        channelStore: any ChannelStoring, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
@@ -41,8 +44,9 @@ final class GatewayRuntime: Sendable {
         self.bus = EventBus(logger: logger, metrics: host.metrics)
         self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
         self.health = HealthMonitor(
-            intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock
+            intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock, store: storeHealth
         )
+        self.storeHealth = storeHealth
         self.presenceNotifier = PresenceNotifier(coalesceMs: config.presenceCoalesceMs, bus: bus, presence: presence, health: health)
         self.idempotency = IdempotencyCache(ttlMs: config.idempotency.ttlMs, maxEntries: config.idempotency.maxEntries, clock: clock)
         self.readiness = GatewayReadiness()

@@ -171,12 +171,16 @@ public final class GatewaySupervisor: Service, Sendable {
 /// Why the gateway could not start serving.
 public enum GatewayStartError: Error, CustomStringConvertible {
     case portInUse(host: String, port: Int, holder: PortHolder.Holder?)
+    /// The database file is not a readable SQLite database (the text names it and the next step).
+    case databaseUnreadable(String)
 
     public var description: String {
         switch self {
         case .portInUse(let host, let port, let holder):
             "port \(port) on \(host) is already in use" + (holder.map { " by \($0)" } ?? "")
                 + "; stop that process, or choose another port with --port or gateway.port"
+        case .databaseUnreadable(let text):
+            text
         }
     }
 

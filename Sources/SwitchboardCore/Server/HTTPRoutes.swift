@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwitchboardProtocol
+import SwitchboardStore
 
 /// The plain-HTTP side of the gateway port: liveness, readiness and a JSON 404.
 /// Unauthenticated, so they reveal status only (`/metrics` takes the gateway auth).
@@ -15,6 +16,10 @@ enum HTTPRoutes {
         }
         let ready: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in
             let phase = runtime.readiness.current
+            if phase == .ready, let store = runtime.storeHealth, store.isDegraded {
+                // Serving, but not everything it stored can be trusted or written: not ready.
+                return json(.serviceUnavailable, ["ok": false, "status": "degraded", "problems": .array(store.problems.map { .string($0) })])
+            }
             return json(phase == .ready ? .ok : .serviceUnavailable, ["ok": .bool(phase == .ready), "status": .string(phase.rawValue)])
         }
         router.get("/health", use: live)

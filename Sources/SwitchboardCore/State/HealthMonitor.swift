@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import SwitchboardProtocol
+import SwitchboardStore
 
 /// Owns the cached health summary: refreshes it periodically and on request, bumps the
 /// health version and broadcasts the `health` event after each refresh (§5.1, §6.2).
@@ -19,17 +20,19 @@ final class HealthMonitor: Service, Sendable {
     let bus: EventBus
     let presence: PresenceRegistry
     let clock: GatewayClock
+    let store: StoreHealth?
     private let state: Mutex<State>
     private let requests: AsyncStream<Void>
     private let requestContinuation: AsyncStream<Void>.Continuation
 
-    init(intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock) {
+    init(intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock, store: StoreHealth? = nil) {
         self.intervalMs = intervalMs
         self.coalesceMs = coalesceMs
         self.bus = bus
         self.presence = presence
         self.clock = clock
-        let summary = Self.compute(clock: clock)
+        self.store = store
+        let summary = Self.compute(clock: clock, store: store)
         self.state = Mutex(State(summary: summary, encoded: try? EncodedPayload(summary)))
         // Coalesces bursts: many connects in a row cause one refresh, not one each.
         (requests, requestContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -39,6 +42,8 @@ final class HealthMonitor: Service, Sendable {
 
     /// The cached summary, encoded (`health` answers with these bytes).
     func encodedSummary() throws -> EncodedPayload {
+        // A change in the store's condition is reported at once, not at the next refresh.
+        if let store, store.isDegraded != (summary.readiness != nil) { refresh() }
         if let encoded = state.withLock({ $0.encoded }) { return encoded }
         return try EncodedPayload(summary)
     }
@@ -54,7 +59,7 @@ final class HealthMonitor: Service, Sendable {
     /// Refreshes now and broadcasts; used by `health {probe:true}`.
     @discardableResult
     func refresh() -> HealthSummary {
-        let summary = Self.compute(clock: clock)
+        let summary = Self.compute(clock: clock, store: store)
         let encoded = try? EncodedPayload(summary)
         let version = state.withLock { state in
             state.summary = summary
@@ -85,12 +90,15 @@ final class HealthMonitor: Service, Sendable {
         }
     }
 
-    static func compute(clock: GatewayClock) -> HealthSummary {
+    static func compute(clock: GatewayClock, store: StoreHealth?) -> HealthSummary {
         let started = ContinuousClock.now
         var summary = HealthSummary(
             ts: clock.nowMs(),
             agents: [.init(agentId: "main", isDefault: true)]
         )
+        if let store, store.isDegraded {
+            summary.readiness = ["status": "degraded", "problems": .array(store.problems.map { .string($0) })]
+        }
         summary.durationMs = Int((ContinuousClock.now - started).microseconds / 1000)
         return summary
     }

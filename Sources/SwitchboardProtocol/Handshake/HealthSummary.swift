@@ -11,6 +11,9 @@ public struct HealthSummary: Codable, Sendable, Hashable, JSONSchemaDescribable 
     public var defaultAgentId: String
     public var agents: [AgentHealth]
     public var sessions: SessionsHealth
+    /// Present when the gateway is degraded: `{status: "degraded", problems: [..]}` (v4's
+    /// snapshot reserves `readiness` for this; `ok` stays as the schema requires).
+    public var readiness: JSONValue?
 
     public init(
         ok: Bool = true,

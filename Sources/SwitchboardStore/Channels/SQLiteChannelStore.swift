@@ -14,7 +14,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     // MARK: inbound journal
 
     public func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> InboundRecord? {
-        try await database.pool.write { db in
+        try await database.write { db in
             if let cursor { try Self.save(cursor, db: db) }
             try db.execute(
                 sql: """
@@ -36,7 +36,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func saveCursor(_ cursor: ChannelCursor) async throws {
-        try await database.pool.write { db in try Self.save(cursor, db: db) }
+        try await database.write { db in try Self.save(cursor, db: db) }
     }
 
     private static func save(_ cursor: ChannelCursor, db: Database) throws {
@@ -47,13 +47,13 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func cursor(connector: String, accountId: String) async throws -> String? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM channel_cursor WHERE connector = ? AND account_id = ?", arguments: [connector, accountId])
         }
     }
 
     public func nextPendingInbound(sessionKey: String) async throws -> InboundRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM channel_inbound WHERE state = 'pending' AND session_key = ? ORDER BY id LIMIT 1", arguments: [sessionKey]
             ).map(Self.inbound(from:))
@@ -61,13 +61,13 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func sessionsWithPendingInbound() async throws -> [String] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try String.fetchAll(db, sql: "SELECT session_key FROM channel_inbound WHERE state = 'pending' GROUP BY session_key ORDER BY MIN(id)")
         }
     }
 
     public func pendingInboundAhead(of id: Int64, sessionKey: String) async throws -> Int {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM channel_inbound WHERE state = 'pending' AND session_key = ? AND id < ?", arguments: [sessionKey, id]
             ) ?? 0
@@ -75,7 +75,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func inbound(connector: String, channel: String, platformMessageId: String) async throws -> InboundRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM channel_inbound WHERE connector = ? AND channel = ? AND platform_message_id = ?",
                 arguments: [connector, channel, platformMessageId]
@@ -84,7 +84,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func completeInbound(id: Int64, reply: NewOutboxMessage?, nowMs: Int) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE channel_inbound SET state = 'done' WHERE id = ?", arguments: [id])
             if let reply { _ = try Self.enqueue(reply, nowMs: nowMs, db: db) }
         }
@@ -93,7 +93,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     // MARK: outbox
 
     public func enqueueOutbox(_ message: NewOutboxMessage, nowMs: Int) async throws -> (record: OutboxRecord, created: Bool) {
-        try await database.pool.write { db in try Self.enqueue(message, nowMs: nowMs, db: db) }
+        try await database.write { db in try Self.enqueue(message, nowMs: nowMs, db: db) }
     }
 
     private static func enqueue(_ message: NewOutboxMessage, nowMs: Int, db: Database) throws -> (record: OutboxRecord, created: Bool) {
@@ -116,19 +116,19 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func outbox(idempotencyKey: String) async throws -> OutboxRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE idempotency_key = ?", arguments: [idempotencyKey]).map(Self.outbox(from:))
         }
     }
 
     public func outbox(id: Int64) async throws -> OutboxRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.outbox(from:))
         }
     }
 
     public func dueOutbox(nowMs: Int, limit: Int) async throws -> [OutboxRecord] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", arguments: [nowMs, limit]
             ).map(Self.outbox(from:))
@@ -136,19 +136,19 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func nextOutboxAttemptAtMs() async throws -> Int? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
         }
     }
 
     public func recordDeliveredParts(id: Int64, parts: [String]) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE outbox SET delivered_parts = ? WHERE id = ?", arguments: [Self.encode(parts), id])
         }
     }
 
     public func markDelivered(id: Int64, parts: [String], nowMs: Int) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET state = 'delivered', delivered_parts = ?, delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                 arguments: [Self.encode(parts), nowMs, id]
@@ -157,7 +157,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func markAttemptFailed(id: Int64, error: String, nextAttemptAtMs: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             if let nextAttemptAtMs {
                 try db.execute(
                     sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
@@ -170,7 +170,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func outboxCounts() async throws -> [OutboxRecord.State: Int] {
-        try await database.pool.read { db in
+        try await database.read { db in
             var counts: [OutboxRecord.State: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
                 if let state = OutboxRecord.State(rawValue: row["state"]) { counts[state] = row["n"] }
@@ -180,7 +180,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func pruneChannelHistory(beforeMs: Int) async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM channel_inbound WHERE state = 'done' AND received_at < ?", arguments: [beforeMs])
             var removed = db.changesCount
             try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", arguments: [beforeMs])
@@ -190,7 +190,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func rescheduleOutbox(connector: String, nowMs: Int) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND connector = ? AND next_attempt_at > ?",
                 arguments: [nowMs, connector, nowMs]
@@ -201,19 +201,19 @@ public struct SQLiteChannelStore: ChannelStoring {
     // MARK: access
 
     public func isApproved(channel: String, senderId: String) async throws -> Bool {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM channel_allow WHERE channel = ? AND sender_id = ?", arguments: [channel, senderId]) ?? false
         }
     }
 
     public func approvedSenders(channel: String) async throws -> [String] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try String.fetchAll(db, sql: "SELECT sender_id FROM channel_allow WHERE channel = ? ORDER BY approved_at", arguments: [channel])
         }
     }
 
     public func requestPairing(_ request: ChannelPairingRequest, maxPending: Int, nowMs: Int) async throws -> PairingRequestOutcome {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM channel_pairing WHERE expires_at <= ?", arguments: [nowMs])
             if let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM channel_pairing WHERE channel = ? AND sender_id = ?", arguments: [request.channel, request.senderId]
@@ -237,7 +237,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func pairingRequests(channel: String?, nowMs: Int) async throws -> [ChannelPairingRequest] {
-        try await database.pool.read { db in
+        try await database.read { db in
             let rows: [Row]
             if let channel {
                 rows = try Row.fetchAll(
@@ -251,7 +251,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     public func approvePairing(channel: String, code: String, nowMs: Int) async throws -> ChannelPairingRequest? {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM channel_pairing WHERE channel = ? AND code = ? AND expires_at > ?", arguments: [channel, code, nowMs]
             ) else { return nil }

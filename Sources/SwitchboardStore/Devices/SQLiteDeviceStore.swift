@@ -10,14 +10,14 @@ public struct SQLiteDeviceStore: DeviceStoring {
     }
 
     public func device(id: String, role: String) async throws -> PairedDevice? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM paired_device WHERE device_id = ? AND role = ?", arguments: [id, role])
                 .map(Self.record(from:))
         }
     }
 
     public func save(_ device: PairedDevice) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO paired_device
@@ -33,7 +33,7 @@ public struct SQLiteDeviceStore: DeviceStoring {
     }
 
     public func touch(deviceId: String, role: String, atMs: Int) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE paired_device SET last_seen_at_ms = ? WHERE device_id = ? AND role = ?",
                 arguments: [atMs, deviceId, role]
@@ -42,13 +42,13 @@ public struct SQLiteDeviceStore: DeviceStoring {
     }
 
     public func allDevices() async throws -> [PairedDevice] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM paired_device ORDER BY approved_at_ms").map(Self.record(from:))
         }
     }
 
     public func remove(deviceId: String) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM paired_device WHERE device_id = ?", arguments: [deviceId])
         }
     }

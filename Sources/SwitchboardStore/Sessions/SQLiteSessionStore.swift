@@ -12,7 +12,7 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func ensureSession(key: String, agentId: String, nowMs: Int) async throws -> SessionRecord {
-        try await database.pool.write { db in
+        try await database.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) {
                 return try Self.record(from: row)
             }
@@ -26,19 +26,19 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func session(key: String) async throws -> SessionRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]).map(Self.record(from:))
         }
     }
 
     public func session(sessionId: String) async throws -> SessionRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM session WHERE session_id = ?", arguments: [sessionId]).map(Self.record(from:))
         }
     }
 
     public func sessions(limit: Int, search: String?, activeSinceMs: Int?, agentId: String?, label: String?) async throws -> [SessionRecord] {
-        try await database.pool.read { db in
+        try await database.read { db in
             var clauses: [String] = []
             var values: [any DatabaseValueConvertible] = []
             if let search, !search.isEmpty {
@@ -67,11 +67,11 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func sessionCount() async throws -> Int {
-        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0 }
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0 }
     }
 
     public func patchSession(key: String, changes: [String: JSONValue], nowMs: Int) async throws -> SessionRecord? {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
             var record = try Self.record(from: row)
             for (name, value) in changes {
@@ -84,7 +84,7 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func resetSession(key: String, nowMs: Int) async throws -> SessionRecord? {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
             var record = try Self.record(from: row)
             record.sessionId = UUID().uuidString.lowercased()
@@ -100,7 +100,7 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func deleteSession(key: String, deleteTranscript: Bool) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let sessionId = try String.fetchOne(db, sql: "SELECT session_id FROM session WHERE key = ?", arguments: [key]) else { return false }
             if deleteTranscript {
                 try db.execute(sql: "DELETE FROM transcript_entry WHERE session_id = ?", arguments: [sessionId])
@@ -111,7 +111,7 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func addUsage(key: String, input: Int, output: Int, nowMs: Int) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?",
                 arguments: [input, output, nowMs, key]
@@ -121,7 +121,7 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func append(sessionId: String, message: ChatMessage, state: TranscriptEntry.State) async throws -> Int64 {
         let json = try Self.encode(message)
-        return try await database.pool.write { db in
+        return try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [sessionId, message.timestamp, message.role, message.runId, json, state.rawValue]
@@ -134,13 +134,13 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws {
         let json = try Self.encode(message)
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?", arguments: [json, state.rawValue, entryId])
         }
     }
 
     public func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {
-        try await database.pool.read { db in
+        try await database.read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?", arguments: [sessionId, limit]
             )
@@ -149,13 +149,13 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func transcriptCount(sessionId: String) async throws -> Int {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transcript_entry WHERE session_id = ?", arguments: [sessionId]) ?? 0
         }
     }
 
     public func compact(sessionId: String, keep: Int) async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     DELETE FROM transcript_entry WHERE session_id = ? AND id NOT IN
@@ -168,7 +168,7 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func markStreamingInterrupted() async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "UPDATE transcript_entry SET state = 'interrupted' WHERE state = 'streaming'")
             return db.changesCount
         }
