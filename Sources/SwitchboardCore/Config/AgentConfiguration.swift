@@ -13,6 +13,8 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var maxConcurrentRuns = 4
     /// Runs waiting per session key before `chat.send`/`agent` are refused.
     public var maxQueuedRunsPerSession = 16
+    /// Runs queued or running across all sessions; more are refused with UNAVAILABLE.
+    public var maxQueuedRuns = 1_000
     public var maxToolIterations = 10
     public var maxContinuations = 2
     /// Transcript messages sent to the model as context (newest kept).

@@ -25,6 +25,7 @@ extension ConfigKeys {
         optionalString("agents.defaults.systemPrompt", \.agent.systemPrompt, env: nil, secret: false, help: "system prompt for every run"),
         int("agents.defaults.maxConcurrentRuns", \.agent.maxConcurrentRuns, 1...256, help: "runs executing at once, all sessions"),
         int("agents.defaults.maxQueuedRunsPerSession", \.agent.maxQueuedRunsPerSession, 1...10_000, help: "runs waiting per session"),
+        int("agents.defaults.maxQueuedRuns", \.agent.maxQueuedRuns, 1...1_000_000, help: "runs queued or running, all sessions"),
         int("agents.defaults.maxToolIterations", \.agent.maxToolIterations, 1...100, help: "model turns ending in tool calls per run"),
         int("agents.defaults.maxContinuations", \.agent.maxContinuations, 0...20, help: "continuations after a length stop"),
         int("agents.defaults.historyLimit", \.agent.historyLimit, 1...10_000, help: "transcript messages sent as context"),

@@ -20,6 +20,7 @@ extension ConfigKeys {
         "agents.defaults.systemPrompt",
         "agents.defaults.timeoutSeconds",
         "agents.defaults.maxQueuedRunsPerSession",
+        "agents.defaults.maxQueuedRuns",
         "agents.defaults.maxToolIterations",
         "agents.defaults.maxContinuations",
         "agents.defaults.historyLimit",

@@ -16,6 +16,14 @@ struct AgentMethods {
         registry.register(AgentWait.self) { params, context in
             let timeoutMs = max(0, params.timeoutMs ?? AgentWait.Params.defaultTimeoutMs)
             guard let handle = agent.runs.run(params.runId) else {
+                // Finished before the last restart: the journal has its outcome.
+                if let record = try? await agent.runs.journal.run(id: params.runId), record.state == .done || record.state == .interrupted {
+                    let ok = record.outcome == "ok"
+                    return AgentWait.Result(
+                        runId: params.runId, status: ok ? "ok" : "error", startedAt: nil, endedAt: record.updatedAtMs,
+                        error: ok ? nil : (record.summary ?? "interrupted")
+                    )
+                }
                 // Unknown run: it may not have been submitted yet; OpenClaw waits, then times out.
                 try await Task.sleep(for: .milliseconds(min(timeoutMs, 1000)))
                 if let handle = agent.runs.run(params.runId), let result = handle.result { return Self.waitResult(params.runId, result) }
@@ -94,19 +102,45 @@ struct AgentMethods {
         let handle: RunHandle
         do {
             let timeoutMs = params.timeout.map { $0 > 0 ? $0 * 1000 : agent.config.timeoutSeconds * 1000 } ?? agent.config.timeoutSeconds * 1000
-            handle = try await RunStarter.start(
+            let started = try await RunStarter.start(
                 RunRequest(
                     runId: runId, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message, origin: .agent,
                     connectionId: context.connectionId, timeoutMs: timeoutMs, model: params.model, extraSystemPrompt: params.extraSystemPrompt
                 ),
                 parts: parts
             )
+            switch started {
+            case .started(let started): handle = started
+            case .duplicate(let record):
+                parts.idempotency.release(cacheKey)
+                return try await journaledAnswer(record, context: context, parts: parts, cacheKey: cacheKey)
+            }
         } catch {
             parts.idempotency.release(cacheKey)
             throw error
         }
         sendInterim(try JSONValue(encoding: AgentRun.Result(runId: runId, status: "accepted", acceptedAt: handle.acceptedAtMs)), context: context)
         return try await finalAnswer(handle: handle, context: context, parts: parts, cacheKey: cacheKey)
+    }
+
+    /// A retry of a run journaled before: wait for it if it is still going, else answer from the journal.
+    private static func journaledAnswer(_ record: RunRecord, context: RequestContext, parts: GatewayRuntimeParts, cacheKey: String) async throws
+        -> AgentRun.Result
+    {
+        if let handle = parts.agent.runs.run(record.runId) {
+            sendInterim(try JSONValue(encoding: AgentRun.Result(runId: record.runId, status: "accepted", acceptedAt: record.acceptedAtMs)), context: context)
+            return try await finalAnswer(handle: handle, context: context, parts: parts, cacheKey: cacheKey)
+        }
+        switch record.state {
+        case .queued, .running:
+            return AgentRun.Result(runId: record.runId, status: "accepted", acceptedAt: record.acceptedAtMs)
+        case .done where record.outcome == "ok":
+            return AgentRun.Result(runId: record.runId, status: "ok", summary: "completed")
+        case .done, .interrupted:
+            let summary = record.summary ?? "interrupted"
+            let payload = try JSONValue(encoding: AgentRun.Result(runId: record.runId, status: "error", summary: summary))
+            throw GatewayFailure(error: GatewayError(code: .unavailable, message: summary), payload: payload)
+        }
     }
 
     private static func finalAnswer(handle: RunHandle, context: RequestContext, parts: GatewayRuntimeParts, cacheKey: String) async throws -> AgentRun.Result {

@@ -84,13 +84,20 @@ struct ChatMethods {
         let handle: RunHandle
         do {
             let timeoutMs = params.timeoutMs ?? agent.config.timeoutSeconds * 1000
-            handle = try await RunStarter.start(
+            let started = try await RunStarter.start(
                 RunRequest(
                     runId: key, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message, origin: .chat,
                     connectionId: context.connectionId, timeoutMs: timeoutMs, model: nil, extraSystemPrompt: nil
                 ),
                 parts: parts
             )
+            switch started {
+            case .started(let started): handle = started
+            case .duplicate(let record):
+                // Journaled before (a retry after a lost ack or a restart): nothing is stored or run again.
+                parts.idempotency.release(cacheKey)
+                return Self.result(of: record)
+            }
         } catch {
             parts.idempotency.release(cacheKey)
             throw error
@@ -103,5 +110,14 @@ struct ChatMethods {
             parts.idempotency.complete(cacheKey, ok: true, payload: try? JSONValue(encoding: payload), error: nil)
         }
         return ChatSend.Result(runId: key, status: "started")
+    }
+
+    /// What a retry of a journaled run is told.
+    static func result(of record: RunRecord) -> ChatSend.Result {
+        switch record.state {
+        case .queued, .running: ChatSend.Result(runId: record.runId, status: "in_flight")
+        case .done where record.outcome == "ok": ChatSend.Result(runId: record.runId, status: "ok")
+        case .done, .interrupted: ChatSend.Result(runId: record.runId, status: "error", summary: record.summary ?? record.outcome ?? "interrupted")
+        }
     }
 }

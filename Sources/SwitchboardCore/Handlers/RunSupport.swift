@@ -22,12 +22,21 @@ struct RunTarget {
     }
 }
 
-/// Persists the user's message, then queues the run.
+/// Journals the run with the user's message (one transaction, before the ack), then queues it.
 enum RunStarter {
-    static func start(_ request: RunRequest, parts: GatewayRuntimeParts) async throws -> RunHandle {
+    enum Started {
+        case started(RunHandle)
+        /// The run id was journaled before (a retry whose first ack was lost, or after a restart).
+        case duplicate(RunRecord)
+    }
+
+    static func start(_ request: RunRequest, parts: GatewayRuntimeParts) async throws -> Started {
         let agent = parts.agent
         try agent.runs.checkCapacity(sessionKey: request.sessionKey)
         let now = parts.clock.nowMs()
+        var request = request
+        request.journaled = true
+        let acceptance: RunAcceptance
         do {
             let session = try await agent.sessions.ensureSession(key: request.sessionKey, agentId: request.agentId, nowMs: now)
             if session.settings["sendPolicy"]?.stringValue == "deny" {
@@ -35,13 +44,21 @@ enum RunStarter {
             }
             var message = ChatMessage.text(request.message, role: "user", timestamp: now)
             message.runId = request.runId
-            _ = try await agent.sessions.append(sessionId: session.sessionId, message: message, state: .complete)
+            let record = RunRecord(
+                runId: request.runId, sessionKey: request.sessionKey, agentId: request.agentId, origin: request.origin == .agent ? "agent" : "chat",
+                message: request.message, timeoutMs: request.timeoutMs, model: request.model, extraSystemPrompt: request.extraSystemPrompt,
+                acceptedAtMs: now, updatedAtMs: now
+            )
+            acceptance = try await agent.runs.journal.accept(record, userMessage: message, sessionId: session.sessionId)
         } catch let error as GatewayError {
             throw error
         } catch {
-            throw StoreFailure.error(error, doing: "saving the message", logger: parts.agent.runs.logger)
+            throw StoreFailure.error(error, doing: "saving the message", logger: agent.runs.logger)
         }
-        return try agent.runs.start(request)
+        switch acceptance {
+        case .accepted: return .started(try agent.runs.start(request, resumed: true))
+        case .duplicate(let record): return .duplicate(record)
+        }
     }
 }
 

@@ -16,6 +16,7 @@ final class AgentRunService: Service, Sendable {
     let metrics: GatewayMetrics
     let workspace: String
     let sessions: any SessionStoring
+    let journal: any RunJournaling
     let catalog: ModelCatalog
     let mcp: MCPServers
     let builtinTools: [any AgentTool]
@@ -40,13 +41,14 @@ final class AgentRunService: Service, Sendable {
     private let submit: AsyncStream<(RunHandle, RunHandle?)>.Continuation
 
     init(
-        live: LiveConfiguration, metrics: GatewayMetrics, workspace: String, sessions: any SessionStoring, catalog: ModelCatalog, mcp: MCPServers,
-        builtinTools: [any AgentTool], bus: EventBus, clock: GatewayClock, logger: Logger
+        live: LiveConfiguration, metrics: GatewayMetrics, workspace: String, sessions: any SessionStoring, journal: any RunJournaling, catalog: ModelCatalog,
+        mcp: MCPServers, builtinTools: [any AgentTool], bus: EventBus, clock: GatewayClock, logger: Logger
     ) {
         self.live = live
         self.metrics = metrics
         self.workspace = workspace
         self.sessions = sessions
+        self.journal = journal
         self.catalog = catalog
         self.mcp = mcp
         self.builtinTools = builtinTools
@@ -66,6 +68,12 @@ final class AgentRunService: Service, Sendable {
     func checkCapacity(sessionKey: String) throws {
         try state.withLock { state in
             guard state.accepting else { throw GatewayError.unavailable("the gateway is shutting down; retry after it restarts", retryAfterMs: 1000) }
+            let total = state.active.count
+            guard total < config.maxQueuedRuns else {
+                throw GatewayError.unavailable(
+                    "the gateway already has \(total) runs queued or running (agents.defaults.maxQueuedRuns = \(config.maxQueuedRuns))", retryAfterMs: 1000
+                )
+            }
             let queued = state.lanes[sessionKey]?.count ?? 0
             guard queued < config.maxQueuedRunsPerSession else {
                 throw GatewayError.unavailable(
@@ -76,9 +84,10 @@ final class AgentRunService: Service, Sendable {
         }
     }
 
-    /// Queues a run behind the session's earlier runs.
-    func start(_ request: RunRequest) throws -> RunHandle {
-        try checkCapacity(sessionKey: request.sessionKey)
+    /// Queues a run behind the session's earlier runs. `resumed`: a journaled run from before
+    /// a restart, admitted whatever the limits (it was acknowledged under them).
+    func start(_ request: RunRequest, resumed: Bool = false) throws -> RunHandle {
+        if !resumed { try checkCapacity(sessionKey: request.sessionKey) }
         let handle = RunHandle(request: request, acceptedAtMs: clock.nowMs())
         let previous = state.withLock { state -> RunHandle? in
             let previous = state.lanes[request.sessionKey]?.last
@@ -114,6 +123,7 @@ final class AgentRunService: Service, Sendable {
                 try? await gracefulShutdown()
                 self.stopAccepting()
             }
+            group.addTask { await self.pruneJournalPeriodically() }
             for await (handle, previous) in submissions {
                 group.addTask { await self.execute(handle, after: previous) }
             }
@@ -127,10 +137,12 @@ final class AgentRunService: Service, Sendable {
         submit.finish()
     }
 
-    /// Lets running runs finish for up to `drainMs`, then aborts the rest.
+    /// Puts off acknowledged runs that have not started (they resume at the next start), lets
+    /// running runs finish for up to `drainMs`, then aborts the rest.
     private func drain() async {
         let handles = state.withLock { Array($0.active.values) }
         guard !handles.isEmpty else { return }
+        for handle in handles where handle.request.journaled && handle.startedAtMs == nil { handle.abort(reason: RunHandle.deferredReason) }
         logger.notice("waiting for agent runs before stopping", metadata: ["sb.runs": "\(handles.count)", "sb.drain.ms": "\(drainMs)"])
         await waitAtMost(.milliseconds(drainMs)) {
             for handle in handles { await handle.finished.wait() }
@@ -145,10 +157,15 @@ final class AgentRunService: Service, Sendable {
             result = abortedBeforeStart(handle)
         } else if !(await acquireSlot(for: handle)) {
             result = abortedBeforeStart(handle)
+        } else if handle.isDeferred {
+            semaphore.release()
+            result = abortedBeforeStart(handle)
         } else {
             defer { semaphore.release() }
+            await journalStarted(handle)
             result = await perform(handle)
         }
+        await journalFinished(handle, result)
         state.withLock { state in
             state.active[handle.runId] = nil
             state.lanes[handle.sessionKey]?.removeAll { $0 === handle }
@@ -179,6 +196,10 @@ final class AgentRunService: Service, Sendable {
 
     private func abortedBeforeStart(_ handle: RunHandle) -> RunResult {
         let reason = handle.abortReason ?? "rpc"
+        if handle.isDeferred {
+            // Not over: it runs after the restart, so clients are told nothing now.
+            return RunResult(status: .aborted, text: "", stopReason: reason, usage: TokenUsage(), toolCalls: 0, startedAtMs: nil, endedAtMs: clock.nowMs())
+        }
         let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock)
         let result = RunResult(status: .aborted, text: "", stopReason: reason, usage: TokenUsage(), toolCalls: 0, startedAtMs: nil, endedAtMs: clock.nowMs())
         events.finish(result)

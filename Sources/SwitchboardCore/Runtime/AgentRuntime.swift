@@ -20,8 +20,8 @@ struct AgentRuntime: Sendable {
     var config: AgentConfiguration { live.current.agent }
 
     init(
-        loaded: LoadedConfiguration, live: LiveConfiguration, metrics: GatewayMetrics, version: String, sessions: any SessionStoring, bus: EventBus,
-        clock: GatewayClock, logger: Logger
+        loaded: LoadedConfiguration, live: LiveConfiguration, metrics: GatewayMetrics, version: String, sessions: any SessionStoring,
+        journal: any RunJournaling, bus: EventBus, clock: GatewayClock, logger: Logger
     ) {
         let config = loaded.configuration.agent
         self.live = live
@@ -46,11 +46,13 @@ struct AgentRuntime: Sendable {
             tools += [ReadFileTool(maxBytes: config.fileMaxReadBytes), WriteFileTool(maxBytes: config.fileMaxWriteBytes), ListFilesTool()] as [any AgentTool]
         }
         runs = AgentRunService(
-            live: live, metrics: metrics, workspace: workspace, sessions: sessions, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus, clock: clock, logger: logger
+            live: live, metrics: metrics, workspace: workspace, sessions: sessions, journal: journal, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus,
+            clock: clock, logger: logger
         )
     }
 
     /// Marks transcript entries a crash left `streaming` as interrupted; run once at start.
+    /// Then resumes the acknowledged runs the last stop left queued, in arrival order.
     func recoverInterruptedRuns(logger: Logger) async {
         do {
             let count = try await sessions.markStreamingInterrupted()
@@ -58,6 +60,7 @@ struct AgentRuntime: Sendable {
         } catch {
             logger.error("could not check for interrupted answers", metadata: ["error.type": "\(type(of: error))"])
         }
+        await runs.resumeJournaledRuns()
     }
 }
 

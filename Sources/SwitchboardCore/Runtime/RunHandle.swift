@@ -26,6 +26,9 @@ struct RunRequest: Sendable {
     var extraSystemPrompt: String?
     /// Watches the run as it streams (adapters that show replies live).
     var observer: (any ChannelRunObserver)?
+    /// Written to the run journal before its ack (`chat.send`, `agent`): a stop defers it to
+    /// the next start instead of dropping it, and its outcome is journaled.
+    var journaled = false
 }
 
 /// How a run ended.
@@ -82,6 +85,10 @@ final class RunHandle: Sendable {
     }
 
     var abortReason: String? { state.withLock { $0.abortReason } }
+
+    /// The abort reason of a journaled run a stop put off until the next start.
+    static let deferredReason = "deferred"
+    var isDeferred: Bool { request.journaled && abortReason == Self.deferredReason }
     var result: RunResult? { state.withLock { $0.result } }
     var startedAtMs: Int? { state.withLock { $0.startedAtMs } }
 

@@ -35,7 +35,8 @@ public struct GatewayApplication: Sendable {
         let logFile = loaded.logFile
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
-            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database), storeHealth: database.health
+            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database),
+            journal: SQLiteRunJournal(database: database), storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)

@@ -32,7 +32,7 @@ final class GatewayRuntime: Sendable {
 
     init(
         loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
-        channelStore: any ChannelStoring, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
+        channelStore: any ChannelStoring, journal: any RunJournaling, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
@@ -56,7 +56,8 @@ final class GatewayRuntime: Sendable {
         let authLimiter = AuthRateLimiter(maxAttempts: config.auth.rateLimitMaxAttempts, windowMs: config.auth.rateLimitWindowMs)
         self.authLimiter = authLimiter
         self.agent = AgentRuntime(
-            loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, bus: bus, clock: clock, logger: logger
+            loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal, bus: bus, clock: clock,
+            logger: logger
         )
         let auth = config.auth
         let adapterSecret = loaded.configuration.channels.adapter.secret ?? (auth.effectiveMode == .token ? auth.token : auth.effectiveMode == .password ? auth.password : nil)

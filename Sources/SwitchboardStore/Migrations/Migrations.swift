@@ -103,6 +103,25 @@ enum Migrations {
                 table.primaryKey(["channel", "sender_id"])
             }
         }
+        migrator.registerMigration("v4-runs") { db in
+            try db.create(table: "agent_run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("run_id", .text).notNull().unique()
+                table.column("session_key", .text).notNull()
+                table.column("agent_id", .text).notNull()
+                table.column("origin", .text).notNull()
+                table.column("message", .text).notNull()
+                table.column("timeout_ms", .integer).notNull()
+                table.column("model", .text)
+                table.column("extra_system_prompt", .text)
+                table.column("state", .text).notNull()
+                table.column("outcome", .text)
+                table.column("summary", .text)
+                table.column("accepted_at", .integer).notNull()
+                table.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "agent_run_state", on: "agent_run", columns: ["state", "id"])
+        }
         return migrator
     }
 }

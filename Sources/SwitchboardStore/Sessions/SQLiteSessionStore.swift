@@ -121,15 +121,18 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func append(sessionId: String, message: ChatMessage, state: TranscriptEntry.State) async throws -> Int64 {
         let json = try Self.encode(message)
-        return try await database.write { db in
-            try db.execute(
-                sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [sessionId, message.timestamp, message.role, message.runId, json, state.rawValue]
-            )
-            let id = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE session SET updated_at = MAX(updated_at, ?) WHERE session_id = ?", arguments: [message.timestamp, sessionId])
-            return id
-        }
+        return try await database.write { db in try Self.insertEntry(db, sessionId: sessionId, message: message, json: json, state: state) }
+    }
+
+    /// Appends a transcript entry inside the caller's transaction; returns its id.
+    static func insertEntry(_ db: Database, sessionId: String, message: ChatMessage, json: String, state: TranscriptEntry.State) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [sessionId, message.timestamp, message.role, message.runId, json, state.rawValue]
+        )
+        let id = db.lastInsertedRowID
+        try db.execute(sql: "UPDATE session SET updated_at = MAX(updated_at, ?) WHERE session_id = ?", arguments: [message.timestamp, sessionId])
+        return id
     }
 
     public func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws {

@@ -1,0 +1,89 @@
+import Foundation
+public import GRDB
+public import SwitchboardPluginAPI
+public import SwitchboardProtocol
+
+/// ``RunJournaling`` on the gateway database (`agent_run`).
+public struct SQLiteRunJournal: RunJournaling {
+    let database: GatewayDatabase
+
+    public init(database: GatewayDatabase) {
+        self.database = database
+    }
+
+    public func accept(_ run: RunRecord, userMessage: ChatMessage, sessionId: String) async throws -> RunAcceptance {
+        let json = try SQLiteSessionStore.encode(userMessage)
+        return try await database.write { db in
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM agent_run WHERE run_id = ?", arguments: [run.runId]) {
+                return .duplicate(try Self.record(from: existing))
+            }
+            _ = try SQLiteSessionStore.insertEntry(db, sessionId: sessionId, message: userMessage, json: json, state: .complete)
+            try db.execute(
+                sql: """
+                    INSERT INTO agent_run (run_id, session_key, agent_id, origin, message, timeout_ms, model, extra_system_prompt, state,
+                      accepted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                    """,
+                arguments: [
+                    run.runId, run.sessionKey, run.agentId, run.origin, run.message, run.timeoutMs, run.model, run.extraSystemPrompt, run.acceptedAtMs,
+                    run.acceptedAtMs,
+                ]
+            )
+            var accepted = run
+            accepted.sequence = db.lastInsertedRowID
+            accepted.state = .queued
+            return .accepted(accepted)
+        }
+    }
+
+    public func run(id: String) async throws -> RunRecord? {
+        try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM agent_run WHERE run_id = ?", arguments: [id]).map(Self.record(from:)) }
+    }
+
+    public func markRunning(runId: String, nowMs: Int) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE agent_run SET state = 'running', updated_at = ? WHERE run_id = ? AND state = 'queued'", arguments: [nowMs, runId])
+        }
+    }
+
+    public func markDone(runId: String, outcome: String, summary: String?, nowMs: Int) async throws {
+        try await database.write { db in
+            try db.execute(
+                // The message text is in the transcript; the journal keeps only what dedup needs.
+                sql: "UPDATE agent_run SET state = 'done', outcome = ?, summary = ?, updated_at = ?, message = '' WHERE run_id = ?",
+                arguments: [outcome, summary.map { String($0.prefix(2000)) }, nowMs, runId]
+            )
+        }
+    }
+
+    public func interruptRunning(nowMs: Int) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE agent_run SET state = 'interrupted', outcome = 'error', summary = 'interrupted by a gateway stop', updated_at = ? WHERE state = 'running'",
+                arguments: [nowMs]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func queued() async throws -> [RunRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM agent_run WHERE state = 'queued' ORDER BY id").map(Self.record(from:))
+        }
+    }
+
+    public func prune(olderThanMs: Int) async throws -> Int {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM agent_run WHERE state IN ('done', 'interrupted') AND updated_at < ?", arguments: [olderThanMs])
+            return db.changesCount
+        }
+    }
+
+    static func record(from row: Row) throws -> RunRecord {
+        RunRecord(
+            runId: row["run_id"], sequence: row["id"], sessionKey: row["session_key"], agentId: row["agent_id"], origin: row["origin"],
+            message: row["message"], timeoutMs: row["timeout_ms"], model: row["model"], extraSystemPrompt: row["extra_system_prompt"],
+            state: RunRecord.State(rawValue: row["state"]) ?? .interrupted, outcome: row["outcome"], summary: row["summary"],
+            acceptedAtMs: row["accepted_at"], updatedAtMs: row["updated_at"]
+        )
+    }
+}
