@@ -22,7 +22,12 @@ public final class ClaraAdapterHub: ChannelConnector {
         var status: ChannelAccountStatus
         /// Request id → has `response_start` been sent on the current link.
         var requests: [String: Bool] = [:]
+        /// The adapter registered with the `ack` capability: a reply counts as delivered
+        /// only once acked; otherwise once it was written and flushed.
+        var acks = false
     }
+
+    let acks = AdapterAcks()
 
     private let nodes = Mutex<[String: Node]>([:])
     private let linkCounter = Atomic<Int>(0)
@@ -48,13 +53,14 @@ public final class ClaraAdapterHub: ChannelConnector {
 
     // MARK: registry
 
-    func register(nodeId: String, platform: String, link: any ClaraAdapterLink, linkId: Int) {
-        let previous = nodes.withLock { nodes -> (any ClaraAdapterLink)? in
+    func register(nodeId: String, platform: String, link: any ClaraAdapterLink, linkId: Int, acks acking: Bool = false) {
+        let previous = nodes.withLock { nodes -> (link: any ClaraAdapterLink, linkId: Int)? in
             let old = nodes[nodeId]
             var node = old ?? Node(platform: platform, link: nil, linkId: linkId, status: ChannelAccountStatus(accountId: nodeId, configured: true))
             node.platform = platform
             node.link = link
             node.linkId = linkId
+            node.acks = acking
             node.status.name = platform
             node.status.running = true
             node.status.connected = true
@@ -63,9 +69,13 @@ public final class ClaraAdapterHub: ChannelConnector {
             for key in node.requests.keys { node.requests[key] = false }
             nodes[nodeId] = node
             Self.evictStaleNodes(&nodes)
-            return old?.linkId == linkId ? nil : old?.link
+            guard let old, old.linkId != linkId, let oldLink = old.link else { return nil }
+            return (oldLink, old.linkId)
         }
-        previous?.close(code: 4000, reason: "superseded by a newer registration of this node")
+        if let previous {
+            acks.linkClosed(previous.linkId)
+            previous.link.close(code: 4000, reason: "superseded by a newer registration of this node")
+        }
         logger.info("adapter registered", metadata: ["sb.adapter.node": "\(nodeId)", "sb.adapter.platform": "\(platform)"])
         context.deliveryPossible(connector: id)
     }
@@ -81,6 +91,7 @@ public final class ClaraAdapterHub: ChannelConnector {
     }
 
     func unregister(nodeId: String, linkId: Int) {
+        acks.linkClosed(linkId)
         nodes.withLock { nodes in
             guard nodes[nodeId]?.linkId == linkId else { return }
             nodes[nodeId]?.link = nil
@@ -91,6 +102,11 @@ public final class ClaraAdapterHub: ChannelConnector {
 
     func link(nodeId: String) -> (any ClaraAdapterLink)? {
         nodes.withLock { $0[nodeId]?.link }
+    }
+
+    /// The node's socket, its id and whether the adapter acks.
+    func connection(nodeId: String) -> (link: any ClaraAdapterLink, linkId: Int, acks: Bool)? {
+        nodes.withLock { nodes in nodes[nodeId].flatMap { node in node.link.map { ($0, node.linkId, node.acks) } } }
     }
 
     /// Tracks a request from acceptance until its reply or cancellation; false when the node is at its limit.
@@ -141,29 +157,48 @@ public final class ClaraAdapterHub: ChannelConnector {
 
     public func deliver(_ message: OutboxRecord) async throws(DeliveryFailure) -> DeliveryReceipt {
         let nodeId = message.accountId
-        guard link(nodeId: nodeId) != nil else {
+        guard let target = connection(nodeId: nodeId) else {
             throw DeliveryFailure("adapter node \(nodeId) is not connected; the reply waits until it registers again", retryable: true)
         }
-        let frame: Data
+        // One id per outbox row: an acking adapter acks it, and a redelivery repeats it (dedupe on it).
+        let deliveryId = "d-\(message.id)"
+        var frame: Data
         if let requestId = message.replyTo {
-            guard let link = startResponse(nodeId: nodeId, requestId: requestId) else {
+            guard startResponse(nodeId: nodeId, requestId: requestId) != nil else {
                 throw DeliveryFailure("adapter node \(nodeId) disconnected", retryable: true)
             }
             frame = ClaraFrames.encode(
                 "response_end",
-                ["id": Self.responseId(requestId), "request_id": requestId, "full_text": message.text, "files": [String](), "tool_count": 0]
+                [
+                    "id": Self.responseId(requestId), "request_id": requestId, "full_text": message.text, "files": [String](), "tool_count": 0,
+                    "delivery_id": deliveryId,
+                ]
             )
-            guard link.send(Array(frame)) else { throw DeliveryFailure("adapter node \(nodeId) is not reading; retrying", retryable: true) }
-            untrack(nodeId: nodeId, requestId: requestId)
         } else {
             frame = ClaraFrames.encode(
                 "proactive_message",
-                ["user": ["id": message.target], "channel": ["id": message.target], "content": message.text, "priority": "normal"]
+                [
+                    "user": ["id": message.target, "platform_id": message.target], "channel": ["id": message.target], "content": message.text,
+                    "priority": "normal", "delivery_id": deliveryId,
+                ]
             )
-            guard let link = link(nodeId: nodeId), link.send(Array(frame)) else {
-                throw DeliveryFailure("adapter node \(nodeId) is not reading; retrying", retryable: true)
-            }
         }
+        let timeoutMs = settings.deliveryTimeoutMs
+        let delivered: Bool
+        if target.acks {
+            acks.expect(deliveryId, linkId: target.linkId)
+            target.link.send(Array(frame))
+            delivered = await acks.wait(for: deliveryId, timeoutMs: timeoutMs)
+        } else {
+            let written = OneShotOutcome()
+            target.link.send(Array(frame)) { written.resolve($0) }
+            delivered = await written.value(timeoutMs: timeoutMs)
+        }
+        guard delivered else {
+            let why = target.acks ? "did not ack it within \(timeoutMs) ms" : "did not take it within \(timeoutMs) ms (socket not read or closed)"
+            throw DeliveryFailure("adapter node \(nodeId) \(why); retrying", retryable: true)
+        }
+        if let requestId = message.replyTo { untrack(nodeId: nodeId, requestId: requestId) }
         nodes.withLock { $0[nodeId]?.status.lastOutboundAtMs = context.nowMs() }
         return DeliveryReceipt(parts: [message.replyTo.map(Self.responseId) ?? "proactive-\(message.id)"])
     }

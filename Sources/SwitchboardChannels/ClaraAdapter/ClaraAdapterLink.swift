@@ -3,6 +3,9 @@ public protocol ClaraAdapterLink: Sendable {
     /// Queues a text frame; false when the socket is closing or its queue is full.
     @discardableResult
     func send(_ frame: [UInt8]) -> Bool
+    /// Queues a text frame and calls `written` once: true when it was written to the socket
+    /// and flushed, false when it never will be (queue full, socket closed).
+    func send(_ frame: [UInt8], written: @escaping @Sendable (Bool) -> Void)
     func close(code: UInt16, reason: String)
     var remoteAddress: String { get }
     /// Runs a secret comparison under the gateway's auth rate limiter (one limiter for every
@@ -23,9 +26,13 @@ public struct ClaraAdapterSettings: Sendable, Hashable {
     public var secret: String?
     /// Requests one node may have queued or running; more get `error` `busy`.
     public var maxInFlightPerNode: Int
+    /// How long a reply waits to be acked (adapters with the `ack` capability) or written and
+    /// flushed (the others) before the outbox retries it.
+    public var deliveryTimeoutMs: Int
 
-    public init(secret: String?, maxInFlightPerNode: Int = 1000) {
+    public init(secret: String?, maxInFlightPerNode: Int = 1000, deliveryTimeoutMs: Int = 10_000) {
         self.secret = secret
         self.maxInFlightPerNode = maxInFlightPerNode
+        self.deliveryTimeoutMs = deliveryTimeoutMs
     }
 }

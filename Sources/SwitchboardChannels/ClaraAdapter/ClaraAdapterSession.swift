@@ -34,6 +34,11 @@ public final class ClaraAdapterSession: Sendable {
         switch type {
         case "register": register(frame)
         case "ping": reply(ClaraFrames.encode("pong", ["timestamp": ClaraFrames.isoNow()]))
+        case "ack":
+            // A reply's delivery_id: that reply is delivered. Late or unknown acks are ignored.
+            if let ack = try? ClaraFrames.decoder.decode(ClaraFrames.Ack.self, from: frame), let id = ack.deliveryId ?? ack.id {
+                hub.acks.acknowledge(id, linkId: linkId)
+            }
         case "unregister": link.close(code: 1000, reason: "unregistered")
         default:
             guard let node = registration.withLock({ $0 }) else {
@@ -105,7 +110,8 @@ public final class ClaraAdapterSession: Sendable {
         }
         registration.withLock { $0 = (nodeId, platform.lowercased()) }
         reply(ClaraFrames.encode("registered", ["node_id": nodeId, "session_id": "\(nodeId)#\(linkId)", "server_time": ClaraFrames.isoNow()]))
-        hub.register(nodeId: nodeId, platform: platform.lowercased(), link: link, linkId: linkId)
+        let acking = register.capabilities?.contains("ack") ?? false
+        hub.register(nodeId: nodeId, platform: platform.lowercased(), link: link, linkId: linkId, acks: acking)
     }
 
     private func message(_ frame: Data, node: (nodeId: String, platform: String)) async {

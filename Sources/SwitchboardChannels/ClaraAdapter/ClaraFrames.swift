@@ -36,6 +36,11 @@ enum ClaraFrames {
         var metadata: [String: Flexible]?
     }
 
+    struct Ack: Decodable {
+        var deliveryId: String?
+        var id: String?
+    }
+
     struct Cancel: Decodable {
         var requestId: String?
         var reason: String?

@@ -32,7 +32,9 @@ struct ChannelRuntime: Sendable {
         router = ChannelRouter(store: store, runs: runs, outbox: outbox, directory: directory, live: live, clock: clock, logger: logger)
         if config.adapter.enabled {
             let hub = ClaraAdapterHub(
-                settings: ClaraAdapterSettings(secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode), context: router,
+                settings: ClaraAdapterSettings(
+                    secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode, deliveryTimeoutMs: config.adapter.deliveryTimeoutMs
+                ), context: router,
                 logger: logger
             )
             directory.add(hub)

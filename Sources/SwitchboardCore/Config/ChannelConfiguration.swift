@@ -25,6 +25,9 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public var enabled = true
         /// Required in `register.secret` when set.
         public var secret: String?
+        /// How long a reply waits for the adapter's `ack` (or, without the `ack` capability, to
+        /// be written and flushed) before the outbox retries it.
+        public var deliveryTimeoutMs = 10_000
         public var maxInFlightPerNode = 1000
         public var access = Access()
         public init() {}

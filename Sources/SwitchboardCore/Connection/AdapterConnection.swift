@@ -17,6 +17,10 @@ struct ConnectionAdapterLink: ClaraAdapterLink {
         connection.send(ByteBuffer(bytes: frame)) == .queued
     }
 
+    func send(_ frame: [UInt8], written: @escaping @Sendable (Bool) -> Void) {
+        _ = connection.queue.enqueue(ByteBuffer(bytes: frame), dropIfSlow: false, receipt: WriteReceipt(written))
+    }
+
     func close(code: UInt16, reason: String) {
         connection.queue.requestClose(code: code, reason: reason)
     }

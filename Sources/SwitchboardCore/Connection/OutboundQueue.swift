@@ -11,6 +11,8 @@ import Synchronization
 final class OutboundQueue: Sendable {
     enum Item: Sendable, Equatable {
         case frame(ByteBuffer)
+        /// A frame whose sender wants to know when it was written and flushed (or never).
+        case tracked(ByteBuffer, WriteReceipt)
         case close(code: UInt16, reason: String?)
     }
 
@@ -23,8 +25,13 @@ final class OutboundQueue: Sendable {
         case closed
     }
 
+    private struct Entry {
+        var frame: ByteBuffer
+        var receipt: WriteReceipt?
+    }
+
     private struct State {
-        var items = CircularBuffer<ByteBuffer>(initialCapacity: 2)
+        var items = CircularBuffer<Entry>(initialCapacity: 2)
         var bytes = 0
         var closeRequest: (code: UInt16, reason: String?)?
         var closeDelivered = false
@@ -53,34 +60,41 @@ final class OutboundQueue: Sendable {
         if pending { drain() }
     }
 
-    /// Queues an encoded frame without waiting.
-    func enqueue(_ frame: ByteBuffer, dropIfSlow: Bool) -> EnqueueResult {
+    /// Queues an encoded frame without waiting. `receipt`, when given, is told whether the
+    /// frame reached the socket (written and flushed) or never will.
+    func enqueue(_ frame: ByteBuffer, dropIfSlow: Bool, receipt: WriteReceipt? = nil) -> EnqueueResult {
         var wake: (@Sendable () -> Void)?
+        var abandoned: [WriteReceipt] = []
         let result: EnqueueResult = state.withLock { state in
             if state.closeRequest != nil || state.finished { return .closed }
             if state.bytes + frame.readableBytes > limit {
                 if dropIfSlow { return .dropped }
+                abandoned = state.items.compactMap(\.receipt)
                 state.items.removeAll()
                 state.bytes = 0
                 state.closeRequest = (1008, "slow consumer")
                 wake = Self.requestDrain(&state)
                 return .overflow
             }
-            state.items.append(frame)
+            state.items.append(Entry(frame: frame, receipt: receipt))
             state.bytes += frame.readableBytes
             wake = Self.requestDrain(&state)
             return .queued
         }
+        if result != .queued { receipt?.complete(false) }
+        for receipt in abandoned { receipt.complete(false) }
         wake?()
         return result
     }
 
     /// Asks the socket to close after what is queued (or at once, dropping it).
     func requestClose(code: UInt16, reason: String?, discardPending: Bool = false) {
+        var abandoned: [WriteReceipt] = []
         let wake: (@Sendable () -> Void)? = state.withLock { state in
             guard state.closeRequest == nil, !state.finished else { return nil }
             state.closeRequest = (code, reason)
             if discardPending {
+                abandoned = state.items.compactMap(\.receipt)
                 state.items.removeAll()
                 state.bytes = 0
             }
@@ -88,6 +102,7 @@ final class OutboundQueue: Sendable {
             state.drainRequested = true
             return state.drain
         }
+        for receipt in abandoned { receipt.complete(false) }
         wake?()
     }
 
@@ -99,9 +114,10 @@ final class OutboundQueue: Sendable {
     func next() -> Item? {
         state.withLock { state in
             if state.finished { return nil }
-            if let frame = state.items.popFirst() {
-                state.bytes -= frame.readableBytes
-                return .frame(frame)
+            if let entry = state.items.popFirst() {
+                state.bytes -= entry.frame.readableBytes
+                if let receipt = entry.receipt { return .tracked(entry.frame, receipt) }
+                return .frame(entry.frame)
             }
             if let close = state.closeRequest, !state.closeDelivered {
                 state.closeDelivered = true
@@ -114,12 +130,15 @@ final class OutboundQueue: Sendable {
 
     /// Ends the queue when the socket is gone: drops what is queued and refuses new frames.
     func finish() {
-        state.withLock { state in
+        let abandoned = state.withLock { state in
             state.finished = true
+            let receipts = state.items.compactMap(\.receipt)
             state.items.removeAll()
             state.bytes = 0
             state.drain = nil
+            return receipts
         }
+        for receipt in abandoned { receipt.complete(false) }
     }
 
     /// Bytes waiting to be written (for metrics and tests).
@@ -130,4 +149,24 @@ final class OutboundQueue: Sendable {
         state.drainRequested = true
         return drain
     }
+}
+
+/// Tells a sender, once, whether its frame was written to the socket and flushed (true) or
+/// dropped with the connection (false). Compared by identity.
+final class WriteReceipt: Sendable, Equatable {
+    private let callback: Mutex<(@Sendable (Bool) -> Void)?>
+
+    init(_ callback: @escaping @Sendable (Bool) -> Void) {
+        self.callback = Mutex(callback)
+    }
+
+    func complete(_ written: Bool) {
+        let callback = self.callback.withLock { callback in
+            defer { callback = nil }
+            return callback
+        }
+        callback?(written)
+    }
+
+    static func == (lhs: WriteReceipt, rhs: WriteReceipt) -> Bool { lhs === rhs }
 }

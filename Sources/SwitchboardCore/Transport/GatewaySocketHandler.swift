@@ -153,6 +153,13 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             case .frame(let buffer):
                 context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: nil)
                 wrote = true
+            case .tracked(let buffer, let receipt):
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                promise.futureResult.whenComplete { outcome in
+                    if case .success = outcome { receipt.complete(true) } else { receipt.complete(false) }
+                }
+                context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: promise)
+                wrote = true
             case .close(let code, let reason):
                 sendClose(code: code, reason: reason)
                 return
