@@ -9,7 +9,7 @@ struct GatewayCommand: AsyncParsableCommand {
         abstract: "Run the gateway (foreground by default) or manage the background daemon and its service unit.",
         subcommands: [
             GatewayRunCommand.self, GatewayStartCommand.self, GatewayStopCommand.self, GatewayRestartCommand.self, GatewayStatusCommand.self,
-            GatewayLogsCommand.self, GatewayInstallCommand.self, GatewayUninstallCommand.self,
+            GatewayLogsCommand.self, GatewayInstallCommand.self, GatewayUninstallCommand.self, GatewayRotateTokenCommand.self,
         ],
         defaultSubcommand: GatewayRunCommand.self
     )

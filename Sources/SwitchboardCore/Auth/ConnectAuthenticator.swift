@@ -124,13 +124,24 @@ struct ConnectAuthenticator: Sendable {
             guard covered else {
                 throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: "scope-upgrade"))
             }
+            // Paired while the gateway had no auth (by anyone on the machine): not a credential now.
+            if record.pairedWithoutAuth && auth.effectiveMode != .none {
+                var error = pairingRequired(device, role: role, scopes: scopes, reason: "not-paired")
+                error.message = "pairing required: this device was paired while the gateway had no auth; connect once with the gateway token to pair it again"
+                throw Rejection(error: error)
+            }
             try? await devices.touch(deviceId: device.id, role: role.rawValue, atMs: facts.nowMs)
             return Acceptance(
                 principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: .deviceToken),
                 deviceToken: record.token, issuedAtMs: record.approvedAtMs
             )
         case .success:
-            if let record, covered {
+            if var record, covered {
+                if record.pairedWithoutAuth && auth.effectiveMode != .none {
+                    // It just proved the gateway's secret: its pairing now stands under auth.
+                    record.pairedWithoutAuth = false
+                    try? await devices.save(record)
+                }
                 try? await devices.touch(deviceId: device.id, role: role.rawValue, atMs: facts.nowMs)
                 return Acceptance(
                     principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: sharedMethod),
@@ -148,7 +159,8 @@ struct ConnectAuthenticator: Sendable {
             let paired = PairedDevice(
                 deviceId: device.id, role: role.rawValue, publicKey: device.publicKey, scopes: approvedScopes,
                 token: record?.token ?? SecretComparison.makeToken(), displayName: params.client.displayName,
-                platform: params.client.platform, clientId: params.client.id, approvedAtMs: facts.nowMs, lastSeenAtMs: facts.nowMs
+                platform: params.client.platform, clientId: params.client.id, approvedAtMs: facts.nowMs, lastSeenAtMs: facts.nowMs,
+                pairedWithoutAuth: auth.effectiveMode == .none
             )
             do {
                 try await devices.save(paired)

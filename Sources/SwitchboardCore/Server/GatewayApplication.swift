@@ -46,6 +46,7 @@ public struct GatewayApplication: Sendable {
             ChatMethods(parts: parts).register(into: &registry)
             SessionMethods(parts: parts).register(into: &registry)
             ChannelMethods(parts: parts).register(into: &registry)
+            DeviceMethods(parts: parts).register(into: &registry)
             return registry
         }
     }

@@ -74,7 +74,7 @@ final class GatewayRuntime: Sendable {
             GatewayRuntimeParts(
                 loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent, channels: channels
+                agent: agent, channels: channels, devices: devices
             )
         )
     }
@@ -107,6 +107,7 @@ struct GatewayRuntimeParts: Sendable {
     let idempotency: IdempotencyCache
     let agent: AgentRuntime
     let channels: ChannelRuntime
+    let devices: any DeviceStoring
 }
 
 /// What outlives one gateway generation, or steers it from outside: the live configuration

@@ -12,6 +12,9 @@ public struct PairedDevice: Sendable, Hashable, Codable {
     public var clientId: String?
     public var approvedAtMs: Int
     public var lastSeenAtMs: Int?
+    /// Paired while the gateway had no auth (anyone on the machine could have): once auth is
+    /// on, its token is refused until it pairs again with the gateway's secret.
+    public var pairedWithoutAuth: Bool
 
     public init(
         deviceId: String,
@@ -23,7 +26,8 @@ public struct PairedDevice: Sendable, Hashable, Codable {
         platform: String? = nil,
         clientId: String? = nil,
         approvedAtMs: Int,
-        lastSeenAtMs: Int? = nil
+        lastSeenAtMs: Int? = nil,
+        pairedWithoutAuth: Bool = false
     ) {
         self.deviceId = deviceId
         self.role = role
@@ -35,5 +39,6 @@ public struct PairedDevice: Sendable, Hashable, Codable {
         self.clientId = clientId
         self.approvedAtMs = approvedAtMs
         self.lastSeenAtMs = lastSeenAtMs
+        self.pairedWithoutAuth = pairedWithoutAuth
     }
 }

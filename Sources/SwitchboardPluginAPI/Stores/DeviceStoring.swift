@@ -7,4 +7,6 @@ public protocol DeviceStoring: Sendable {
     func touch(deviceId: String, role: String, atMs: Int) async throws
     func allDevices() async throws -> [PairedDevice]
     func remove(deviceId: String) async throws
+    /// Removes the record for `(deviceId, role)`; false when there was none.
+    func remove(deviceId: String, role: String) async throws -> Bool
 }

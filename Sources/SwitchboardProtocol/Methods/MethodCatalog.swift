@@ -32,6 +32,10 @@ public enum MethodCatalog {
         Send.self,
         ChannelsPairingList.self,
         ChannelsPairingApprove.self,
+        DevicePairList.self,
+        DevicePairRemove.self,
+        DeviceTokenRotate.self,
+        DeviceTokenRevoke.self,
     ]
 
     public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }

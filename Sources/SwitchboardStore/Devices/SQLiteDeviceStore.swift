@@ -21,12 +21,13 @@ public struct SQLiteDeviceStore: DeviceStoring {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO paired_device
-                      (device_id, role, public_key, scopes, token, display_name, platform, client_id, approved_at_ms, last_seen_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      (device_id, role, public_key, scopes, token, display_name, platform, client_id, approved_at_ms, last_seen_at_ms,
+                       paired_without_auth)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     device.deviceId, device.role, device.publicKey, device.scopes.joined(separator: " "), device.token,
-                    device.displayName, device.platform, device.clientId, device.approvedAtMs, device.lastSeenAtMs,
+                    device.displayName, device.platform, device.clientId, device.approvedAtMs, device.lastSeenAtMs, device.pairedWithoutAuth,
                 ]
             )
         }
@@ -53,6 +54,13 @@ public struct SQLiteDeviceStore: DeviceStoring {
         }
     }
 
+    public func remove(deviceId: String, role: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM paired_device WHERE device_id = ? AND role = ?", arguments: [deviceId, role])
+            return db.changesCount > 0
+        }
+    }
+
     static func record(from row: Row) -> PairedDevice {
         let scopes: String = row["scopes"]
         return PairedDevice(
@@ -65,7 +73,8 @@ public struct SQLiteDeviceStore: DeviceStoring {
             platform: row["platform"],
             clientId: row["client_id"],
             approvedAtMs: row["approved_at_ms"],
-            lastSeenAtMs: row["last_seen_at_ms"]
+            lastSeenAtMs: row["last_seen_at_ms"],
+            pairedWithoutAuth: row["paired_without_auth"]
         )
     }
 }

@@ -122,6 +122,13 @@ enum Migrations {
             }
             try db.create(index: "agent_run_state", on: "agent_run", columns: ["state", "id"])
         }
+        migrator.registerMigration("v5-device-auth-origin") { db in
+            // Rows from before this column cannot say how they were paired: treated as paired
+            // without auth, so on a gateway with auth they pair again once with its secret.
+            try db.alter(table: "paired_device") { table in
+                table.add(column: "paired_without_auth", .boolean).notNull().defaults(to: true)
+            }
+        }
         return migrator
     }
 }
