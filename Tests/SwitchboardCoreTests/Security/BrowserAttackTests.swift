@@ -135,3 +135,35 @@ struct BrowserAttackTests {
         }
     }
 }
+
+/// The same attacks from a real page in headless Chromium.
+@Suite("Browser attacks in Chromium", .timeLimit(.minutes(3)), .serialized)
+struct ChromiumAttackTests {
+    @Test("a page on another origin, or behind a rebinding name, cannot connect or read; WebChat still connects")
+    func foreignPagesFail() async throws {
+        try await TestGateway.with { gateway in
+            let script = FileManager.default.currentDirectoryPath + "/Tests/browser/cross_origin_attack.py"
+            let browser = try ChildProcess(
+                executable: "/usr/bin/env", arguments: ["python3", script, String(gateway.port)], environment: ProcessInfo.processInfo.environment
+            )
+            defer { browser.terminate() }
+            let line = try await browser.waitForLine(containing: "RESULT ", timeout: .seconds(120))
+            let json = String(line[line.range(of: "RESULT ")!.upperBound...])
+            let result = try GatewayJSON.decoder.decode(JSONValue.self, from: Data(json.utf8))
+            print("Chromium attack results: \(json)")
+            let crossOrigin = try unwrap(result["cross_origin"])
+            #expect(crossOrigin["ws"] == "refused")
+            #expect(crossOrigin["error"]?["details"]?["code"] == "CONTROL_UI_ORIGIN_NOT_ALLOWED")
+            #expect(crossOrigin["closeCode"] == 1008)
+            #expect(crossOrigin["fetch"] == "blocked")
+            // Behind a rebinding name the upgrade itself is refused (403), so the socket just fails.
+            let rebinding = try unwrap(result["rebinding"])
+            #expect(rebinding["ws"] == "failed")
+            #expect(rebinding["fetch"] == "blocked")
+            #expect(result["rebinding_read"]?["status"] == 403)
+            #expect(result["rebinding_read"]?["body"]?.stringValue?.contains("HOST_NOT_ALLOWED") == true)
+            #expect(result["webchat"] == "connected")
+            #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
+        }
+    }
+}
