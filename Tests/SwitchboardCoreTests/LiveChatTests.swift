@@ -170,7 +170,10 @@ struct LiveChatTests {
                     #expect(final["state"] == "error")
                     #expect(final["errorMessage"]?.stringValue?.contains("closed the connection mid-response") == true)
                     let history = try await client.call(ChatHistory.self, .init(sessionKey: "d"))
-                    #expect(history.messages.last?.text == "partial answer" && history.messages.last?.interrupted == true)
+                    // The fake cuts the connection right after "answer": on a loaded box the reset can
+                    // overtake that last chunk, so only what surely arrived is required.
+                    let last = history.messages.last
+                    #expect(last?.text.hasPrefix("partial ") == true && last?.interrupted == true, "\(String(describing: last?.text))")
                 }
             }
             // Output had been delivered, so the call was not retried (no duplicate text).
