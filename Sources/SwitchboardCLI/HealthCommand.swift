@@ -15,17 +15,20 @@ struct HealthCommand: AsyncParsableCommand {
         let summary = try await client.withClient { client in
             try await client.call(Health.self, .init(probe: probe ? true : nil))
         }
+        let degraded = !summary.ok || summary.readiness?["status"] == "degraded"
         if client.json {
             print(GatewayJSON.string(summary))
+            if degraded { throw ExitCode(ExitCodes.failure) }
             return
         }
         let agents = summary.agents.map { $0.isDefault ? "\($0.agentId) (default)" : $0.agentId }.joined(separator: ", ")
         let channels = summary.channelOrder.isEmpty ? "none configured" : summary.channelOrder.joined(separator: ", ")
-        print("status    \(summary.ok ? "ok" : "degraded")")
+        print("status    \(degraded ? "degraded" : "ok")")
+        for problem in summary.readiness?["problems"]?.arrayValue ?? [] { print("problem   \(problem.stringValue ?? "")") }
         print("agents    \(agents.isEmpty ? "none" : agents)")
         print("channels  \(channels)")
         print("sessions  \(summary.sessions.count)")
-        if !summary.ok { throw ExitCode(ExitCodes.failure) }
+        if degraded { throw ExitCode(ExitCodes.failure) }
     }
 }
 
