@@ -36,9 +36,11 @@ struct SystemMethods {
         }
         registry.register(SystemPresence.self) { _, _ in parts.presence.entries }
         registry.register(SystemEvent.self) { params, context in
+            if let problem = Self.problem(params) { throw GatewayError.invalidRequest("invalid params: \(problem)") }
             var entry = PresenceEntry(ts: parts.clock.nowMs())
             entry.text = params.text
-            entry.deviceId = params.deviceId ?? context.principal.deviceId
+            // A client speaks for its own device, never another's.
+            entry.deviceId = context.principal.deviceId ?? params.deviceId
             entry.instanceId = params.instanceId
             entry.host = params.host
             entry.ip = params.ip
@@ -59,5 +61,22 @@ struct SystemMethods {
         }
         // Heartbeats arrive with the automation module; until then there is none to report.
         registry.register(LastHeartbeat.self) { _, _ in nil }
+    }
+
+    /// Longest `system-event` text: it is kept in presence and broadcast to every client.
+    static let maxEventText = 65_536
+
+    static func problem(_ params: SystemEvent.Params) -> String? {
+        if let problem = InputLimits.problem(params.text, field: "text", max: maxEventText) { return problem }
+        let fields: [(String?, String)] = [
+            (params.deviceId, "deviceId"), (params.instanceId, "instanceId"), (params.host, "host"), (params.ip, "ip"), (params.mode, "mode"),
+            (params.version, "version"), (params.platform, "platform"), (params.deviceFamily, "deviceFamily"),
+            (params.modelIdentifier, "modelIdentifier"), (params.reason, "reason"),
+        ]
+        for (value, field) in fields {
+            if let problem = InputLimits.problem(value, field: field, max: InputLimits.clientField) { return problem }
+        }
+        return InputLimits.problem(params.roles, field: "roles") ?? InputLimits.problem(params.scopes, field: "scopes")
+            ?? InputLimits.problem(params.tags, field: "tags")
     }
 }

@@ -24,6 +24,9 @@ final class PresenceRegistry: Sendable {
         selfEntry = entry
     }
 
+    /// Presence entries kept besides the gateway's own (connections and `system-event` senders).
+    static let maxEntries = 2_000
+
     /// The list in a stable order: the gateway itself first, then by key.
     var entries: [PresenceEntry] {
         state.withLock { state in [selfEntry] + state.entries.sorted { $0.key < $1.key }.map(\.value) }
@@ -35,6 +38,12 @@ final class PresenceRegistry: Sendable {
     @discardableResult
     func upsert(key: String, entry: PresenceEntry) -> Int {
         state.withLock { state in
+            // Bounded: a new key beyond the limit replaces the entry heard from longest ago.
+            if state.entries[key] == nil, state.entries.count >= Self.maxEntries,
+                let oldest = state.entries.min(by: { $0.value.ts < $1.value.ts })?.key
+            {
+                state.entries[oldest] = nil
+            }
             state.entries[key] = entry
             state.version += 1
             return state.version

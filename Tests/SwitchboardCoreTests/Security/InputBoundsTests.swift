@@ -3,6 +3,8 @@ import SwitchboardProtocol
 import SwitchboardTesting
 import Testing
 
+@testable import SwitchboardCore
+
 /// Client strings that are stored or echoed have limits, and the error names field and limit.
 @Suite("Input bounds", .timeLimit(.minutes(2)))
 struct InputBoundsTests {
@@ -45,5 +47,26 @@ struct InputBoundsTests {
             #expect(box.value?["error"]?["message"] == "invalid connect params: client.displayName: at most 256 characters (got 300)")
             #expect(close.code == 1008)
         }
+    }
+
+    @Test("system-event text and fields are bounded; presence keeps a bounded number of entries")
+    func systemEventsAreBounded() async throws {
+        try await TestGateway.with { gateway in
+            let answers = ResponseBox()
+            _ = try await RawSocket.session(url: gateway.url) { socket in
+                _ = try await socket.handshake(.test())
+                answers.set(try await socket.call("system-event", params: ["text": .string(String(repeating: "t", count: 70_000))]))
+                try await socket.close()
+            }
+            #expect(answers.value?["error"]?["message"] == "invalid params: text: at most 65536 characters (got 70000)")
+        }
+        let registry = PresenceRegistry(version: "1", host: "h", nowMs: 0)
+        for index in 0..<(PresenceRegistry.maxEntries + 100) {
+            registry.upsert(key: "instance:\(index)", entry: PresenceEntry(ts: index))
+        }
+        let entries = registry.entries
+        #expect(entries.count == PresenceRegistry.maxEntries + 1)
+        // The oldest were let go, the newest kept.
+        #expect(entries.contains { $0.ts == PresenceRegistry.maxEntries + 99 } && !entries.contains { $0.ts == 0 && $0.host == nil })
     }
 }
