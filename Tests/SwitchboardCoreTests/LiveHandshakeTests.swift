@@ -138,7 +138,7 @@ struct LiveHandshakeTests {
             _ = try await RawSocket.session(url: gateway.url) { socket in
                 _ = try await socket.handshake(.test())
                 let text = String(repeating: "b", count: 200 * 1024)
-                let response = try await socket.call("system-event", params: ["text": .string(text)])
+                let response = try await socket.call("chat.inject", params: ["sessionKey": "big", "message": .string(text)])
                 #expect(response["ok"] == true)
                 try await socket.close()
             }
