@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 import Synchronization
 
 /// What is wrong with the database right now, as the gateway reports it in `/ready` and

@@ -89,7 +89,7 @@ struct DamagedStateTests {
                 _ = try await client.call(ChatInject.self, .init(sessionKey: "main", message: "before the disk filled"))
                 // Fill the disk.
                 let filler = mountPoint + "/filler"
-                FileManager.default.createFile(atPath: filler, contents: nil)
+                _ = FileManager.default.createFile(atPath: filler, contents: nil)
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
                 let block = Data(repeating: 0, count: 64 * 1024)
                 while (try? handle.write(contentsOf: block)) != nil {}
