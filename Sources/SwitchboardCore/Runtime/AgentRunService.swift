@@ -89,13 +89,15 @@ final class AgentRunService: Service, Sendable {
     func start(_ request: RunRequest, resumed: Bool = false) throws -> RunHandle {
         if !resumed { try checkCapacity(sessionKey: request.sessionKey) }
         let handle = RunHandle(request: request, acceptedAtMs: clock.nowMs())
-        let previous = state.withLock { state -> RunHandle? in
+        // Submitted under the lock that stopping takes too: a run is either queued before the
+        // stream ends (and drained) or refused, never left in `active` with nobody to run it.
+        try state.withLock { state in
+            guard state.accepting else { throw GatewayError.unavailable("the gateway is shutting down; retry after it restarts", retryAfterMs: 1000) }
             let previous = state.lanes[request.sessionKey]?.last
             state.lanes[request.sessionKey, default: []].append(handle)
             state.active[request.runId] = handle
-            return previous
+            submit.yield((handle, previous))
         }
-        submit.yield((handle, previous))
         return handle
     }
 
@@ -133,8 +135,10 @@ final class AgentRunService: Service, Sendable {
     }
 
     private func stopAccepting() {
-        state.withLock { $0.accepting = false }
-        submit.finish()
+        state.withLock { state in
+            state.accepting = false
+            submit.finish()
+        }
     }
 
     /// Puts off acknowledged runs that have not started (they resume at the next start), lets
