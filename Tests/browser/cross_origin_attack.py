@@ -19,6 +19,9 @@ PAGE = """<!doctype html><html><body><script>
 const gw = new URLSearchParams(location.search).get("gw");
 const result = { ws: null, closeCode: null, error: null, fetch: null };
 function finish() { window.result = result; }
+// Done when the socket has closed and the fetch has settled (a socket that stays open is
+// reported by the fallback timer, as connected).
+function check() { if (result.closeCode !== null && result.fetch !== null) finish(); }
 const ws = new WebSocket("ws://" + gw + "/");
 ws.onmessage = (m) => {
   const frame = JSON.parse(m.data);
@@ -31,10 +34,10 @@ ws.onmessage = (m) => {
     if (frame.ok) ws.send(JSON.stringify({ type: "req", id: "g1", method: "config.get", params: {} }));
   }
 };
-ws.onclose = (e) => { result.closeCode = e.code; if (!result.ws) result.ws = "failed"; };
-fetch("http://" + gw + "/health").then(r => r.text().then(t => { result.fetch = "read:" + r.status; }))
-  .catch(e => { result.fetch = "blocked"; });
-setTimeout(finish, 4000);
+ws.onclose = (e) => { result.closeCode = e.code; if (!result.ws) result.ws = "failed"; check(); };
+fetch("http://" + gw + "/health").then(r => r.text().then(t => { result.fetch = "read:" + r.status; check(); }))
+  .catch(e => { result.fetch = "blocked"; check(); });
+setTimeout(finish, 15000);
 </script></body></html>"""
 
 
@@ -70,7 +73,7 @@ with sync_playwright() as p:
     }
     for name, url in cases.items():
         page.goto(url)
-        page.wait_for_function("() => window.result !== undefined", timeout=20_000)
+        page.wait_for_function("() => window.result !== undefined", timeout=30_000)
         results[name] = page.evaluate("() => window.result")
     # After a rebinding, the attacker's page is same-origin with the gateway: reading is
     # then only stopped by the Host check. A top-level load shows what such a read gets.
