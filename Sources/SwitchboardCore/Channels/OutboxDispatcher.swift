@@ -73,6 +73,9 @@ final class OutboxDispatcher: Service, Sendable {
                 let due: [OutboxRecord]
                 do {
                     due = try await store.dueOutbox(nowMs: clock.nowMs(), limit: Self.batchSize)
+                } catch is CancellationError {
+                    // Stopping: the service's task was cancelled, nothing is wrong with the store.
+                    break
                 } catch {
                     logger.error("could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
                     await wake.wait(timeoutMs: 1000)

@@ -44,6 +44,24 @@ extension ConfigKeys {
         )
     }
 
+    /// `gateway.bind`: checked here as the listener would take it, so `config check` refuses
+    /// what start-up would (a name like `tailnet` once passed the check, then the gateway
+    /// exited and its unit restart-looped).
+    static func bindAddress(_ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, String> & Sendable, env: String?, help: String) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: env, help: help, isSecret: false,
+            apply: { config, value in
+                guard let string = value.stringValue, GatewayConfiguration.isValidBind(string) else {
+                    return "\(path): expected loopback, localhost, lan or an IP address of this machine (like 127.0.0.1 or ::1), got \(describe(value))"
+                }
+                config[keyPath: keyPath] = string
+                return nil
+            },
+            current: { .string($0[keyPath: keyPath]) },
+            schema: ["type": "string", "minLength": 1]
+        )
+    }
+
     /// `https://host:port/some/path` → `https://host:port`.
     static func originPart(of url: String) -> String {
         guard let separator = url.range(of: "://") else { return url }

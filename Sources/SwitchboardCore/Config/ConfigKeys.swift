@@ -28,7 +28,7 @@ public struct ConfigKey: Sendable {
 public enum ConfigKeys {
     public static let all: [ConfigKey] = [
         int("gateway.port", \.gateway.port, 0...65535, env: "SWITCHBOARD_GATEWAY_PORT", help: "TCP port (0 = any free port)"),
-        string("gateway.bind", \.gateway.bind, env: "SWITCHBOARD_GATEWAY_BIND", help: "loopback, lan, or an IP address"),
+        bindAddress("gateway.bind", \.gateway.bind, env: "SWITCHBOARD_GATEWAY_BIND", help: "loopback, lan, or an IP address"),
         enumeration("gateway.auth.mode", \.gateway.auth.mode, help: "none, token or password (default: inferred)"),
         optionalString("gateway.auth.token", \.gateway.auth.token, env: "SWITCHBOARD_GATEWAY_TOKEN", secret: true, help: "shared token"),
         optionalString(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the gateway reads from config, env and flags, with the defaults that make it
 /// work with no config file at all. Keys and their meaning are listed in ``ConfigKeys``.
 public struct GatewayConfiguration: Sendable, Hashable {
@@ -131,6 +133,14 @@ extension GatewayConfiguration {
     public var isLoopbackBind: Bool {
         let bind = gateway.bind
         return bind == "loopback" || bind == "localhost" || bind.hasPrefix("127.") || bind == "::1"
+    }
+
+    /// `loopback`, `localhost`, `lan`, or an IPv4/IPv6 literal.
+    static func isValidBind(_ bind: String) -> Bool {
+        if ["loopback", "localhost", "lan"].contains(bind) { return true }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, bind, &v4) == 1 || inet_pton(AF_INET6, bind, &v6) == 1
     }
 
     /// The address to listen on.

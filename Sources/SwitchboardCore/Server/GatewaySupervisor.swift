@@ -117,6 +117,9 @@ public final class GatewaySupervisor: Service, Sendable {
             current.withLock { $0 = (application, host) }
             do {
                 try await runGeneration(application, number: generation, bind: loaded.configuration.bindHost)
+            } catch where GatewayStartError.isAddressNotAvailable(error) {
+                // An address this machine does not have: a restart cannot fix that (exit 78).
+                throw GatewayStartError.addressNotAvailable(host: loaded.configuration.bindHost)
             } catch where GatewayStartError.isAddressInUse(error) {
                 // A restart can meet its predecessor's sockets still closing: try again for a while.
                 guard let deadline = rebindDeadline, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully else {
@@ -173,6 +176,8 @@ public enum GatewayStartError: Error, CustomStringConvertible {
     case portInUse(host: String, port: Int, holder: PortHolder.Holder?)
     /// The database file is not a readable SQLite database (the text names it and the next step).
     case databaseUnreadable(String)
+    /// `gateway.bind` names an address no interface of this machine has.
+    case addressNotAvailable(host: String)
 
     public var description: String {
         switch self {
@@ -181,7 +186,14 @@ public enum GatewayStartError: Error, CustomStringConvertible {
                 + "; stop that process, or choose another port with --port or gateway.port"
         case .databaseUnreadable(let text):
             text
+        case .addressNotAvailable(let host):
+            "cannot listen on \(host): no network interface of this machine has that address; set gateway.bind to loopback, lan or one of its addresses"
         }
+    }
+
+    static func isAddressNotAvailable(_ error: any Error) -> Bool {
+        let text = String(describing: error)
+        return text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL") || text.contains("errno: 99")
     }
 
     static func isAddressInUse(_ error: any Error) -> Bool {

@@ -111,3 +111,27 @@ struct DamagedStateTests {
         }
     }
 }
+
+/// What start-up refuses, `config check` refuses too, and neither restart-loops.
+@Suite("Bind addresses", .timeLimit(.minutes(2)), .serialized)
+struct BindAddressTests {
+    @Test("gateway.bind that is not loopback, lan or an IP fails config check; an address this machine lacks exits 78")
+    func badBinds() async throws {
+        try await withStateDir { stateDir in
+            try Data(#"{ gateway: { bind: "tailnet" } }"#.utf8).write(to: URL(fileURLWithPath: stateDir + "/switchboard.json"))
+            let check = try await runCLI(["config", "check"], stateDir: stateDir)
+            #expect(check.code == 78)
+            #expect(check.output.contains(#"gateway.bind: expected loopback, localhost, lan or an IP address of this machine"#), "\(check.output)")
+            let run = try await runCLI(["gateway", "run", "--port", "0"], stateDir: stateDir)
+            #expect(run.code == 78, "\(run.output)")
+        }
+        try await withStateDir { stateDir in
+            // TEST-NET-1: no interface here has it.
+            let run = try await runCLI(
+                ["gateway", "run", "--port", "0", "--bind", "192.0.2.77"], stateDir: stateDir, extra: ["SWITCHBOARD_GATEWAY_TOKEN": "token-0123456789abcdef0123"]
+            )
+            #expect(run.code == 78, "\(run.output)")
+            #expect(run.output.contains("cannot listen on 192.0.2.77: no network interface of this machine has that address"), "\(run.output)")
+        }
+    }
+}
