@@ -9,6 +9,7 @@ struct CallCommand: AsyncParsableCommand {
 
     @Argument(help: "Method name, e.g. health, status, logs.tail.") var method: String
     @Option(help: "Params as a JSON object, e.g. '{\"limit\":20}'.") var params: String?
+    @Flag(help: "For two-stage methods (agent): wait past the interim `accepted` answer for the final result.") var expectFinal = false
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -23,10 +24,10 @@ struct CallCommand: AsyncParsableCommand {
         } else {
             parsed = nil
         }
-        let method = method
+        let (method, expectFinal) = (method, expectFinal)
         let json = client.json
         let response = try await client.withClient { client in
-            try await client.callRaw(method: method, params: parsed)
+            try await client.callRaw(method: method, params: parsed, expectFinal: expectFinal)
         }
         if response.ok {
             print(GatewayJSON.string(response.payload ?? .null, pretty: !json))

@@ -67,7 +67,13 @@ extension GatewayClient {
                             startTickWatchdog(outbound: outbound, group: &group)
                         }
                     } else {
-                        let pending = state.withLock { $0.pending.removeValue(forKey: id) }
+                        // A two-stage method's interim `accepted` is skipped when the caller waits for the final answer.
+                        let interim = state.withLock { $0.expectFinal.contains(id) } && Self.isAccepted(data)
+                        if interim { continue }
+                        let pending = state.withLock { state in
+                            state.expectFinal.remove(id)
+                            return state.pending.removeValue(forKey: id)
+                        }
                         pending?.fulfill(data)
                     }
                 default:
@@ -161,6 +167,7 @@ extension GatewayClient {
         let (pending, wasConnected) = state.withLock { state in
             defer {
                 state.pending = [:]
+                state.expectFinal = []
                 state.outbound = nil
                 state.hello = nil
             }
@@ -189,6 +196,14 @@ extension GatewayClient {
 }
 
 /// Carries a connect rejection out of the socket handler.
+extension GatewayClient {
+    /// True for an ok `res` whose payload says `status: "accepted"` (the first of two).
+    static func isAccepted(_ data: Data) -> Bool {
+        guard let frame = try? GatewayJSON.decoder.decode(AnyResponseFrame.self, from: data) else { return false }
+        return frame.ok && frame.payload?["status"] == "accepted"
+    }
+}
+
 final class RejectionBox: @unchecked Sendable {
     // Written once by the session's reader before the socket closes; read after `run()` returns.
     private let lock = NSLock()

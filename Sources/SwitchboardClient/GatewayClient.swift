@@ -24,6 +24,8 @@ public final class GatewayClient: Sendable {
         var outbound: WebSocketOutboundWriter?
         var hello: HelloOK?
         var pending: [String: PendingResponse] = [:]
+        /// Requests whose interim `accepted` answer is skipped (``callRaw(method:params:timeout:expectFinal:)``).
+        var expectFinal: Set<String> = []
         var connectWaiters: [UUID: CheckedContinuation<HelloOK, any Error>] = [:]
         var lastSeq: Int?
         var lastTick = ContinuousClock.now
@@ -116,8 +118,10 @@ public final class GatewayClient: Sendable {
     }
 
     /// Calls any method by name with open JSON params; returns the whole response frame.
-    public func callRaw(method: String, params: JSONValue?, timeout: Duration? = nil) async throws -> AnyResponseFrame {
-        let data = try await request(method: method, params: params, timeout: timeout)
+    /// - Parameter expectFinal: for two-stage methods (`agent`): skip the interim
+    ///   `{status: "accepted"}` answer and return the final one.
+    public func callRaw(method: String, params: JSONValue?, timeout: Duration? = nil, expectFinal: Bool = false) async throws -> AnyResponseFrame {
+        let data = try await request(method: method, params: params, timeout: timeout, expectFinal: expectFinal)
         do {
             return try GatewayJSON.decoder.decode(AnyResponseFrame.self, from: data)
         } catch {
@@ -126,13 +130,14 @@ public final class GatewayClient: Sendable {
     }
 
     /// Sends a request frame and waits for the `res` with its id.
-    func request<P: Encodable & Sendable>(method: String, params: P?, timeout: Duration?) async throws -> Data {
+    func request<P: Encodable & Sendable>(method: String, params: P?, timeout: Duration?, expectFinal: Bool = false) async throws -> Data {
         try await waitUntilConnected()
         let pending = PendingResponse()
         let (id, outbound, protocolVersion): (String, WebSocketOutboundWriter?, Int) = state.withLock { state in
             state.nextId += 1
             let id = "c\(state.nextId)"
             state.pending[id] = pending
+            if expectFinal { state.expectFinal.insert(id) }
             return (id, state.outbound, state.hello?.protocol ?? 3)
         }
         guard let outbound else {
@@ -158,7 +163,10 @@ public final class GatewayClient: Sendable {
                 return try await group.next()!
             }
         } catch let error as GatewayClientError where error.code == .timeout {
-            state.withLock { _ = $0.pending.removeValue(forKey: id) }
+            state.withLock { state in
+                _ = state.pending.removeValue(forKey: id)
+                state.expectFinal.remove(id)
+            }
             if protocolVersion >= 4 {
                 // v4: tell the gateway we gave up (old servers ignore it).
                 try? await outbound.write(.text(GatewayJSON.string(CancelFrame(id: id))))
@@ -174,6 +182,7 @@ public final class GatewayClient: Sendable {
             if state.terminalError == nil { state.terminalError = error }
             defer {
                 state.pending = [:]
+                state.expectFinal = []
                 state.connectWaiters = [:]
             }
             return (Array(state.pending.values), Array(state.connectWaiters.values))

@@ -158,3 +158,26 @@ struct LiveRuntimeIntegrationTests {
         }
     }
 }
+
+/// `switchboard call agent --expect-final` and the client library's `expectFinal`.
+@Suite("Two-stage calls", .timeLimit(.minutes(1)))
+struct ExpectFinalTests {
+    @Test("callRaw with expectFinal skips the interim accepted answer and returns the result")
+    func expectFinal() async throws {
+        try await FakeModelServer.with { model in
+            model.enqueue(.text(["final ", "words"], delayMs: 20), .text(["second"]))
+            try await TestGateway.with(config: modelConfig(model)) { gateway in
+                try await gateway.withClient { client in
+                    let final = try await client.callRaw(
+                        method: "agent", params: ["message": "hi", "idempotencyKey": "ef-1"], expectFinal: true
+                    )
+                    #expect(final.ok && final.payload?["status"] == "ok")
+                    #expect(final.payload?["result"]?["text"] == "final words")
+                    // Without it, the first answer is the interim one.
+                    let interim = try await client.callRaw(method: "agent", params: ["message": "again", "idempotencyKey": "ef-2"])
+                    #expect(interim.payload?["status"] == "accepted")
+                }
+            }
+        }
+    }
+}
