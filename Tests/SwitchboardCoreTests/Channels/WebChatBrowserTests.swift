@@ -60,8 +60,13 @@ struct WebChatBrowserTests {
             try await TestGateway.with(config: modelConfig(model), overrides: ["gateway.auth.token": "browser-token-1"]) { gateway in
                 let browser = try Self.browser([gateway.httpBase, Self.screenshotDir, "--token", "browser-token-1"])
                 defer { browser.terminate() }
-                _ = try await browser.waitForLine(containing: "TOKEN_PROMPT_SHOWN", timeout: .seconds(60))
-                _ = try await browser.waitForLine(containing: "DONE", timeout: .seconds(60))
+                do {
+                    _ = try await browser.waitForLine(containing: "TOKEN_PROMPT_SHOWN", timeout: .seconds(90))
+                    _ = try await browser.waitForLine(containing: "DONE", timeout: .seconds(90))
+                } catch {
+                    Issue.record("the browser script said: \(await browser.remainingOutput())")
+                    throw error
+                }
                 #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
             }
         }
