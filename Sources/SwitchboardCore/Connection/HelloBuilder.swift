@@ -12,7 +12,7 @@ struct HelloBuilder {
         )
         return HelloOK(
             protocol: protocolVersion,
-            server: .init(version: runtime.version, connId: connectionId, host: isV4 ? nil : ProcessInfo.processInfo.hostName),
+            server: .init(version: runtime.version, connId: connectionId),
             features: .init(methods: runtime.registry.names, events: EventCatalog.names, capabilities: isV4 ? [] : nil),
             snapshot: snapshot(for: principal),
             // v3 sends auth only when a device token was issued; v4 always.
