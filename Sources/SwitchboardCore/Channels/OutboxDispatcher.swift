@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -24,6 +25,26 @@ final class OutboxDispatcher: Service, Sendable {
     private let wake = WakeSignal()
     private let inFlight = Mutex<Set<Int64>>([])
     private let outcomeWaiters = Mutex<[Int64: [OneShotSignal]]>([:])
+    private let attemptWatchers = Mutex<[UUID: AsyncStream<DeliveryAttempt>.Continuation]>([:])
+
+    /// One finished delivery attempt: the outbox row and whether it now counts as delivered.
+    struct DeliveryAttempt: Sendable, Hashable {
+        var id: Int64
+        var delivered: Bool
+    }
+
+    /// Every delivery attempt from now on, as it finishes (newest 10,000 kept for a slow reader).
+    func attempts() -> AsyncStream<DeliveryAttempt> {
+        let (stream, continuation) = AsyncStream.makeStream(of: DeliveryAttempt.self, bufferingPolicy: .bufferingNewest(10_000))
+        let key = UUID()
+        attemptWatchers.withLock { $0[key] = continuation }
+        continuation.onTermination = { [weak self] _ in self?.attemptWatchers.withLock { _ = $0.removeValue(forKey: key) } }
+        return stream
+    }
+
+    private func attempted(_ id: Int64, delivered: Bool) {
+        for watcher in attemptWatchers.withLock({ Array($0.values) }) { watcher.yield(DeliveryAttempt(id: id, delivered: delivered)) }
+    }
     private let slots: AsyncSemaphore
 
     init(store: any ChannelStoring, settings: ChannelConfiguration.Outbox, directory: ConnectorDirectory, clock: GatewayClock, logger: Logger) {
@@ -164,9 +185,11 @@ final class OutboxDispatcher: Service, Sendable {
             try await store.markDelivered(id: row.id, parts: receipt.parts, nowMs: clock.nowMs())
             logger.debug("delivered", metadata: ["sb.parts": "\(receipt.parts.count)"])
             finished(row.id)
+            attempted(row.id, delivered: true)
             return true
         } catch let failure as DeliveryFailure {
             await failed(row, failure, logger: logger)
+            attempted(row.id, delivered: false)
             return false
         } catch {
             logger.error("could not record a delivery", metadata: ["error.type": "\(type(of: error))"])
