@@ -22,6 +22,9 @@ public enum FakeReply: Sendable {
     case disconnect(after: [String])
     /// "echo: " and the last user message, as one chunk (many-message tests tell replies apart).
     case echo
+    /// The first chunk, then nothing until `gate` opens, then the rest: ordering tests hold a
+    /// reply open on an event instead of on a delay.
+    case held([String], until: Gate)
 }
 
 public struct FakeToolCall: Sendable {
@@ -170,6 +173,7 @@ public final class FakeModelServer: Sendable {
                         try await writer.write(ByteBuffer(string: text))
                         server.recordWrite(request: number, at: .now)
                     case .pause(let ms): try await Task.sleep(for: .milliseconds(ms))
+                    case .wait(let gate): await gate.wait()
                     case .cut: throw Cut()
                     }
                 }

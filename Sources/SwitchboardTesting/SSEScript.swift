@@ -6,6 +6,7 @@ enum SSEScript {
     enum Step: Sendable {
         case data(String)
         case pause(Int)
+        case wait(Gate)
         case cut
     }
 
@@ -29,6 +30,8 @@ enum SSEScript {
         switch reply {
         case .echo:
             return openAI(.text(["echo"]))
+        case .held(let chunks, let gate):
+            return held(openAI(.text(chunks)), gate: gate, after: 2)
         case .text(let chunks, let delayMs):
             var steps: [Step] = [chunk(["role": "assistant", "content": ""])]
             for text in chunks {
@@ -74,6 +77,8 @@ enum SSEScript {
         switch reply {
         case .echo:
             return anthropic(.text(["echo"]))
+        case .held(let chunks, let gate):
+            return held(anthropic(.text(chunks)), gate: gate, after: 4)
         case .text(let chunks, let delayMs):
             return [start, .data("event: ping\ndata: {\"type\": \"ping\"}\n\n")] + textBlock(chunks, delayMs: delayMs) + stop("end_turn")
         case .length(let chunks):
@@ -92,5 +97,13 @@ enum SSEScript {
         case .status:
             return []
         }
+    }
+
+    /// Inserts a wait on `gate` after the first `firstChunk` steps of a rendered text reply
+    /// (OpenAI: role, first chunk; Anthropic: start, ping, block start, first delta).
+    static func held(_ steps: [Step], gate: Gate, after firstChunk: Int) -> [Step] {
+        var result = steps
+        result.insert(.wait(gate), at: min(firstChunk, steps.count))
+        return result
     }
 }

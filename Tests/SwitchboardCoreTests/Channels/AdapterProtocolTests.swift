@@ -108,7 +108,11 @@ struct AdapterProtocolTests {
     @Test("requests on different channels do not wait for each other; one channel is FIFO with its queue position")
     func concurrencyAndOrder() async throws {
         try await FakeModelServer.with { model in
-            model.enqueue(.text(Array(repeating: "slow ", count: 30), delayMs: 30), .text(["fast"]), .text(["second in c1"]))
+            // "a" is held open until "b" has ended, so the order below is decided by the
+            // gateway's scheduling, not by how fast a loaded box streams.
+            let held = Gate()
+            defer { held.open() }
+            model.enqueue(.held(["slow ", "and done"], until: held), .text(["fast"]), .text(["second in c1"]))
             try await TestGateway.with(config: adapterConfig(model)) { gateway in
                 _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
                     _ = try await socket.register()
@@ -119,7 +123,10 @@ struct AdapterProtocolTests {
                     var ends: [String] = []
                     var positions: [String: Int] = [:]
                     while ends.count < 3, let frame = try await socket.receive() {
-                        if frame["type"] == "response_end", let id = frame["request_id"]?.stringValue { ends.append(id) }
+                        if frame["type"] == "response_end", let id = frame["request_id"]?.stringValue {
+                            ends.append(id)
+                            if id == "b" { held.open() }
+                        }
                         if frame["type"] == "status", let id = frame["request_id"]?.stringValue { positions[id] = frame["queue_position"]?.intValue }
                     }
                     #expect(ends == ["b", "a", "c"])
