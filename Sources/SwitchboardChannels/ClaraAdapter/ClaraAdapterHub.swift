@@ -25,6 +25,9 @@ public final class ClaraAdapterHub: ChannelConnector {
         /// The adapter registered with the `ack` capability: a reply counts as delivered
         /// only once acked; otherwise once it was written and flushed.
         var acks = false
+        /// Registered with the `streaming` capability: gets `response_start`, chunks and tool
+        /// progress; otherwise only `response_end`.
+        var streams = false
     }
 
     let acks = AdapterAcks()
@@ -53,7 +56,7 @@ public final class ClaraAdapterHub: ChannelConnector {
 
     // MARK: registry
 
-    func register(nodeId: String, platform: String, link: any ClaraAdapterLink, linkId: Int, acks acking: Bool = false) {
+    func register(nodeId: String, platform: String, link: any ClaraAdapterLink, linkId: Int, acks acking: Bool = false, streams: Bool = true) {
         let previous = nodes.withLock { nodes -> (link: any ClaraAdapterLink, linkId: Int)? in
             let old = nodes[nodeId]
             var node = old ?? Node(platform: platform, link: nil, linkId: linkId, status: ChannelAccountStatus(accountId: nodeId, configured: true))
@@ -61,6 +64,7 @@ public final class ClaraAdapterHub: ChannelConnector {
             node.link = link
             node.linkId = linkId
             node.acks = acking
+            node.streams = streams
             node.status.name = platform
             node.status.running = true
             node.status.connected = true
@@ -133,11 +137,12 @@ public final class ClaraAdapterHub: ChannelConnector {
         }
     }
 
-    /// Sends `response_start` once per request and link; returns the link to continue on.
+    /// Sends `response_start` once per request and link (streaming adapters only); returns the
+    /// link to continue on.
     func startResponse(nodeId: String, requestId: String) -> (any ClaraAdapterLink)? {
         let (link, first) = nodes.withLock { nodes -> ((any ClaraAdapterLink)?, Bool) in
             guard let node = nodes[nodeId], let link = node.link else { return (nil, false) }
-            let first = node.requests[requestId] != true
+            let first = node.requests[requestId] != true && node.streams
             nodes[nodeId]?.requests[requestId] = true
             return (link, first)
         }
@@ -148,6 +153,11 @@ public final class ClaraAdapterHub: ChannelConnector {
     }
 
     static func responseId(_ requestId: String) -> String { "resp-\(requestId)" }
+
+    /// Whether the node registered with `streaming` (progress frames are sent only then).
+    func streams(nodeId: String) -> Bool {
+        nodes.withLock { $0[nodeId]?.streams ?? false }
+    }
 
     // MARK: ChannelConnector
 
@@ -172,6 +182,8 @@ public final class ClaraAdapterHub: ChannelConnector {
                 [
                     "id": Self.responseId(requestId), "request_id": requestId, "full_text": message.text, "files": [String](), "tool_count": 0,
                     "delivery_id": deliveryId,
+                    // The seed protocol's fields beside Clara's: the text as `content`, and `done`.
+                    "content": message.text, "done": true,
                 ]
             )
         } else {
@@ -212,31 +224,36 @@ public final class ClaraAdapterHub: ChannelConnector {
     }
 }
 
-/// Streams one run to the adapter that asked: `response_start`, `response_chunk`,
-/// `tool_start` and `tool_result`. The final `response_end` comes from the outbox.
+/// Streams one run to the adapter that asked, when it registered with `streaming`:
+/// `response_start`, `response_chunk` (Clara's `chunk`/`accumulated` and the seed's
+/// `content`/`done`), `tool_start`/`tool_result` and the seed's `tool_status` beside them. The
+/// final `response_end` comes from the outbox.
 struct ClaraRunObserver: ChannelRunObserver {
     let hub: ClaraAdapterHub
     let nodeId: String
     let requestId: String
 
     func runStarted(runId: String) {
+        guard hub.streams(nodeId: nodeId) else { return }
         _ = hub.startResponse(nodeId: nodeId, requestId: requestId)
     }
 
     func textDelta(_ delta: String, accumulated: String) {
-        send("response_chunk", ["chunk": delta, "accumulated": accumulated])
+        send("response_chunk", ["chunk": delta, "accumulated": accumulated, "content": delta, "done": false])
     }
 
     func toolStarted(name: String, step: Int) {
         send("tool_start", ["tool_name": name, "step": step, "emoji": "⚙️"])
+        send("tool_status", ["tool_name": name, "status": "running", "description": "Running \(name) (step \(step))"])
     }
 
     func toolFinished(name: String, success: Bool, preview: String, durationMs: Int) {
         send("tool_result", ["tool_name": name, "success": success, "output_preview": preview, "duration_ms": durationMs])
+        send("tool_status", ["tool_name": name, "status": success ? "completed" : "failed", "description": "\(name) \(success ? "finished" : "failed") in \(durationMs) ms"])
     }
 
     private func send(_ type: String, _ fields: [String: Any]) {
-        guard let link = hub.startResponse(nodeId: nodeId, requestId: requestId) else { return }
+        guard hub.streams(nodeId: nodeId), let link = hub.startResponse(nodeId: nodeId, requestId: requestId) else { return }
         var fields = fields
         fields["id"] = ClaraAdapterHub.responseId(requestId)
         fields["request_id"] = requestId

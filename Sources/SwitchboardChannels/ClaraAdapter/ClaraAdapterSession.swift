@@ -110,8 +110,11 @@ public final class ClaraAdapterSession: Sendable {
         }
         registration.withLock { $0 = (nodeId, platform.lowercased()) }
         reply(ClaraFrames.encode("registered", ["node_id": nodeId, "session_id": "\(nodeId)#\(linkId)", "server_time": ClaraFrames.isoNow()]))
-        let acking = register.capabilities?.contains("ack") ?? false
-        hub.register(nodeId: nodeId, platform: platform.lowercased(), link: link, linkId: linkId, acks: acking)
+        let capabilities = register.capabilities ?? []
+        hub.register(
+            nodeId: nodeId, platform: platform.lowercased(), link: link, linkId: linkId, acks: capabilities.contains("ack"),
+            streams: capabilities.contains("streaming")
+        )
     }
 
     private func message(_ frame: Data, node: (nodeId: String, platform: String)) async {
@@ -123,12 +126,15 @@ public final class ClaraAdapterSession: Sendable {
             return
         }
         let maxId = Self.maxIdLength
-        guard let id = message.id, !id.isEmpty, id.count <= maxId else { return invalid(nil, "message.id: required non-empty string (≤ \(maxId) characters)") }
-        guard let userId = message.user?.id, !userId.isEmpty, userId.count <= maxId else {
-            return invalid(id, "message.user.id: required non-empty string (≤ \(maxId) characters)")
+        // Clara's shape ({id, user: {id}, channel: {id}}) or the seed's flat one ({request_id, user_id, channel_id}).
+        guard let id = message.id ?? message.requestId, !id.isEmpty, id.count <= maxId else {
+            return invalid(nil, "message.id (or request_id): required non-empty string (≤ \(maxId) characters)")
         }
-        guard let channelId = message.channel?.id, !channelId.isEmpty, channelId.count <= maxId else {
-            return invalid(id, "message.channel.id: required non-empty string (≤ \(maxId) characters)")
+        guard let userId = message.user?.id ?? message.userId, !userId.isEmpty, userId.count <= maxId else {
+            return invalid(id, "message.user.id (or user_id): required non-empty string (≤ \(maxId) characters)")
+        }
+        guard let channelId = message.channel?.id ?? message.channelId, !channelId.isEmpty, channelId.count <= maxId else {
+            return invalid(id, "message.channel.id (or channel_id): required non-empty string (≤ \(maxId) characters)")
         }
         if let name = message.user?.displayName ?? message.user?.name, name.count > maxId { return invalid(id, "message.user.name: at most \(maxId) characters") }
         guard let content = message.content else { return invalid(id, "message.content: required string") }

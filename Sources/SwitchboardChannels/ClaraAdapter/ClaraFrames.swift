@@ -32,6 +32,10 @@ enum ClaraFrames {
         var id: String?
         var user: User?
         var channel: Channel?
+        /// The seed protocol's flat fields, accepted beside Clara's nested ones.
+        var requestId: String?
+        var userId: String?
+        var channelId: String?
         var content: String?
         var metadata: [String: Flexible]?
     }

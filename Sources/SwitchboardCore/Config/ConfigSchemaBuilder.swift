@@ -1,13 +1,17 @@
 import SwitchboardProtocol
 
 /// `config.schema`: the config file's JSON Schema and UI hints, built from ``ConfigKeys`` so
-/// they cannot drift from what the loader accepts.
+/// they cannot drift from what the loader accepts. The UI hints carry only OpenClaw's fields
+/// (its `ConfigSchemaResponse` is closed); how a key reloads and its environment variable are
+/// schema annotations on the key (`x-reload`: `hot` or `restart`, `x-env`).
 enum ConfigSchemaBuilder {
     static func schema() -> JSONValue {
         var root = Node()
         for key in ConfigKeys.all {
             var leaf = key.schema.objectValue ?? [:]
             leaf["description"] = .string(key.help)
+            leaf["x-reload"] = .string(key.reload.rawValue)
+            if let variable = key.environment { leaf["x-env"] = .string(variable) }
             root.insert(path: key.path.split(separator: ".").map(String.init), leaf: .object(leaf))
         }
         var schema = root.json().objectValue ?? [:]
@@ -21,10 +25,9 @@ enum ConfigSchemaBuilder {
         for key in ConfigKeys.all {
             var hint: [String: JSONValue] = [
                 "label": .string(key.path.split(separator: ".").last.map(String.init) ?? key.path), "help": .string(key.help),
-                "group": .string(key.path.split(separator: ".").first.map(String.init) ?? ""), "reload": .string(key.reload.rawValue),
+                "group": .string(key.path.split(separator: ".").first.map(String.init) ?? ""),
             ]
             if key.isSecret { hint["sensitive"] = true }
-            if let variable = key.environment { hint["env"] = .string(variable) }
             hints[key.path] = .object(hint)
         }
         return .object(hints)

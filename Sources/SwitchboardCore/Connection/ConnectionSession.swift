@@ -29,6 +29,9 @@ final class ConnectionSession: @unchecked Sendable {
     /// Messages that arrive while `connect` is being authenticated, replayed after it.
     private var held: [ByteBuffer] = []
     private var adapterInbox: AsyncStream<Data>.Continuation?
+    /// With `channels.adapter.rootPath`: the challenge held back while `/` waits for a
+    /// `register` (Clara's client reads exactly one frame and expects `registered`).
+    private var heldChallenge: Scheduled<Void>?
 
     /// Messages a client may send before `hello-ok` without waiting for it.
     static let maxHeldMessages = 32
@@ -70,17 +73,38 @@ final class ConnectionSession: @unchecked Sendable {
             connection.queue.requestClose(code: 1008, reason: Self.closeReason(originRefusal.message))
         } else if adapterPath {
             startAdapter(first: nil)
+        } else if originRefusal == nil, let wait = rootAdapterWaitMs {
+            heldChallenge = eventLoop.scheduleTask(in: .milliseconds(Int64(wait))) { [self] in sendHeldChallenge() }
         } else {
-            runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
+            sendChallenge()
         }
         if runtime.readiness.current == .draining {
             connection.queue.requestClose(code: 1012, reason: "service restart")
         }
     }
 
+    /// How long `/` holds the challenge for a `register`; nil unless root-path adapters are on.
+    private var rootAdapterWaitMs: Int? {
+        let adapters = runtime.configuration.channels.adapter
+        return adapters.enabled && adapters.rootPath ? adapters.rootRegisterWaitMs : nil
+    }
+
+    private func sendChallenge() {
+        runtime.bus.send(ConnectChallengeEvent.self, .init(nonce: nonce, ts: runtime.clock.nowMs()), to: connection)
+    }
+
+    /// The wait for a `register` ended (by time, or a first frame that is not one).
+    private func sendHeldChallenge() {
+        guard heldChallenge != nil else { return }
+        heldChallenge = nil
+        sendChallenge()
+    }
+
     /// The socket is gone: stop its tasks and forget it everywhere.
     func closed() {
         eventLoop.preconditionInEventLoop()
+        heldChallenge?.cancel()
+        heldChallenge = nil
         adapterInbox?.finish()
         tasks.cancelAll()
         connection.queue.finish()
@@ -105,6 +129,17 @@ final class ConnectionSession: @unchecked Sendable {
                 connection.queue.requestClose(code: 1008, reason: "adapter sent faster than it is served")
             }
             return
+        }
+        if let held = heldChallenge {
+            // The first frame decides: a `register` makes this an adapter socket that never sees
+            // the challenge; anything else gets the challenge now and is read as usual.
+            held.cancel()
+            heldChallenge = nil
+            if Self.isRegister(message) {
+                startAdapter(first: Data(message.readableBytesView))
+                return
+            }
+            sendChallenge()
         }
         if machine.state == .authenticating {
             guard held.count < Self.maxHeldMessages else {
@@ -212,6 +247,12 @@ final class ConnectionSession: @unchecked Sendable {
         tasks.run { [self] in
             await serveAdapter(first: first, inbox: inbox)
         }
+    }
+
+    /// Whether a first frame is an adapter's `{"type":"register",…}`.
+    static func isRegister(_ message: ByteBuffer) -> Bool {
+        guard case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read) else { return false }
+        return envelope.type == "register"
     }
 
     /// WebSocket close reasons are limited to 123 bytes.

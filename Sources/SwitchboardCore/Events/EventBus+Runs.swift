@@ -17,9 +17,19 @@ extension EventBus {
         record(sent: sent, dropped: dropped)
     }
 
-    /// Broadcasts a run's terminal chat event and forgets the run's per-connection state.
-    func broadcastChatEnd(runId: String, _ event: EncodedEvent) {
-        broadcastEncoded(event)
+    /// Broadcasts a run's terminal chat event and forgets the run's per-connection state. v3
+    /// clients get `v3` (OpenClaw's closed v3 `ChatEvent` has no `agentId`), v4 clients `v4`.
+    func broadcastChatEnd(runId: String, v3: EncodedEvent, v4: EncodedEvent) {
+        var sent = 0
+        var dropped = 0
+        for connection in connections where connection.accepts(v4) {
+            switch connection.send(connection.protocolVersion >= 4 ? v4 : v3, broadcast: true) {
+            case .queued: sent += 1
+            case .dropped, .overflow: dropped += 1
+            case .closed: break
+            }
+        }
+        record(sent: sent, dropped: dropped)
         for connection in connections { connection.endChatRun(runId) }
     }
 

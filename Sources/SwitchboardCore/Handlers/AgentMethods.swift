@@ -58,7 +58,7 @@ struct AgentMethods {
                     models.append(
                         ModelsList.Model(
                             id: id, name: model.name ?? model.id, provider: provider.id, contextWindow: model.contextWindow,
-                            reasoning: model.reasoning, isDefault: id == catalog.defaultModel ? true : nil
+                            reasoning: model.reasoning
                         )
                     )
                 }

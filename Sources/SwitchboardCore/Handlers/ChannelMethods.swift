@@ -54,10 +54,11 @@ struct ChannelMethods {
         var params = params
         params.idempotencyKey = try InputLimits.idempotencyKey(params.idempotencyKey)
         if let problem = InputLimits.problem(params.to, field: "to", max: InputLimits.adapterId) { throw GatewayError.invalidRequest("invalid params: \(problem)") }
+        guard let text = params.text else { throw GatewayError.invalidRequest("send needs message or mediaUrl: both are empty") }
         let route = try route(channel: params.channel, accountId: params.accountId, channels: channels)
         let message = NewOutboxMessage(
             idempotencyKey: "send:\(params.idempotencyKey)", connector: route.connector, channel: route.channel, accountId: route.accountId,
-            target: params.to, text: params.message, replyTo: nil
+            target: params.to, text: text, replyTo: nil
         )
         let (record, created) = try await channels.store.enqueueOutbox(message, nowMs: clock.nowMs())
         if !created && (record.channel != route.channel || record.target != params.to) {
@@ -147,11 +148,16 @@ struct ChannelMethods {
             summaries[id] = .object(summary)
         }
 
-        let counts = try await channels.store.outboxCounts()
-        let outbox = ["pending": counts[.pending] ?? 0, "delivered": counts[.delivered] ?? 0, "failed": counts[.failed] ?? 0]
+        // Outbox counts ride in each channel's summary (OpenClaw's closed result has no room for
+        // them elsewhere; `channels` entries are open).
+        for (connector, counts) in try await channels.store.outboxCountsByConnector() {
+            guard case .object(var summary)? = summaries[connector] else { continue }
+            summary["outbox"] = ["pending": .int(counts[.pending] ?? 0), "delivered": .int(counts[.delivered] ?? 0), "failed": .int(counts[.failed] ?? 0)]
+            summaries[connector] = .object(summary)
+        }
         return ChannelsStatus.Result(
             ts: parts.clock.nowMs(), channelOrder: order, channelLabels: labels, channels: summaries, channelAccounts: accounts,
-            channelDefaultAccountId: defaults, outbox: outbox
+            channelDefaultAccountId: defaults
         )
     }
 

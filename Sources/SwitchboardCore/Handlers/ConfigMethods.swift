@@ -54,10 +54,21 @@ struct ConfigMethods {
             var scratch = GatewayConfiguration()
             issues = ConfigLoader.apply(json: parsed, to: &scratch)
         }
-        return ConfigGet.Result(
-            path: path, exists: snapshot.exists, valid: issues.isEmpty, config: snapshot.parsed.map { ConfigRedaction.redact($0) } ?? .object([:]),
-            effective: effective, hash: snapshot.hash, issues: issues
+        let redacted = snapshot.parsed.map { ConfigRedaction.redact($0) } ?? .object([:])
+        var result = ConfigGet.Result(
+            path: path, exists: snapshot.exists, valid: issues.isEmpty, config: redacted, effective: effective, hash: snapshot.hash, issues: issues
         )
+        if snapshot.exists { result.raw = rawText(path: path, snapshot: snapshot, redacted: redacted) }
+        return result
+    }
+
+    /// The file's own text (comments and all) when nothing in it is redacted and it is still the
+    /// version `hash` names; otherwise the redacted config as JSON.
+    static func rawText(path: String, snapshot: ConfigFileSnapshot, redacted: JSONValue) -> String {
+        if redacted == snapshot.parsed, let data = FileManager.default.contents(atPath: path), ConfigLoader.sha256Hex(data) == snapshot.hash {
+            return String(decoding: data, as: UTF8.self)
+        }
+        return GatewayJSON.string(redacted, pretty: true)
     }
 
     static func write(

@@ -49,29 +49,47 @@ struct SessionMethods {
             return SessionsPreview.Result(ts: parts.clock.nowMs(), previews: previews)
         }
         registry.register(SessionsResolve.self) { params, _ in
-            if let key = params.key {
+            // OpenClaw's rules and messages (src/gateway/sessions-resolve.ts): exactly one selector,
+            // INVALID_REQUEST "No session found: <as given>" unless allowMissing.
+            func trimmed(_ value: String?) -> String? {
+                value.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let (key, sessionId, label) = (trimmed(params.key), trimmed(params.sessionId), trimmed(params.label))
+            let selected = [key, sessionId, label].compactMap { $0 }.count
+            guard selected <= 1 else { throw GatewayError.invalidRequest("Provide either key, sessionId, or label (not multiple)") }
+            guard selected == 1 else { throw GatewayError.invalidRequest("Either key, sessionId, or label is required") }
+            func missing(_ message: String) throws -> SessionsResolve.Result {
+                if params.allowMissing == true { return .missing }
+                throw GatewayError.invalidRequest(message)
+            }
+            if let key {
                 let canonical = try AgentIdentity.canonicalSessionKey(key, field: "key")
-                guard try await store.session(key: canonical) != nil else { throw GatewayError.invalidRequest("no session with key \(canonical)") }
+                if let agentId = params.agentId, AgentIdentity.agentId(forSessionKey: canonical) != agentId { return try missing("No session found: \(key)") }
+                guard try await store.session(key: canonical) != nil else { return try missing("No session found: \(key)") }
                 return SessionsResolve.Result(key: canonical)
             }
-            if let sessionId = params.sessionId {
-                guard let record = try await store.session(sessionId: sessionId) else { throw GatewayError.invalidRequest("no session with sessionId \(sessionId)") }
+            if let sessionId {
+                let bySessionId = try await store.session(sessionId: sessionId)
+                let byKey = bySessionId == nil ? try await store.session(key: sessionId) : nil
+                guard let record = bySessionId ?? byKey else {
+                    return try missing("No session found: \(sessionId)")
+                }
                 return SessionsResolve.Result(key: record.key)
             }
-            if let label = params.label {
-                let matches = try await store.sessions(limit: 2, search: nil, activeSinceMs: nil, agentId: params.agentId, label: label)
-                guard let first = matches.first else { throw GatewayError.invalidRequest("no session labelled \"\(label)\"") }
-                guard matches.count == 1 else { throw GatewayError.invalidRequest("several sessions are labelled \"\(label)\"; resolve by key") }
-                return SessionsResolve.Result(key: first.key)
+            let wanted = label ?? ""
+            let matches = try await store.sessions(limit: 2, search: nil, activeSinceMs: nil, agentId: params.agentId, label: wanted)
+            guard let first = matches.first else { return try missing("No session found with label: \(wanted)") }
+            guard matches.count == 1 else {
+                throw GatewayError.invalidRequest("Multiple sessions found with label: \(wanted) (\(matches.map(\.key).joined(separator: ", ")))")
             }
-            throw GatewayError.invalidRequest("invalid params: pass one of key, sessionId or label")
+            return SessionsResolve.Result(key: first.key)
         }
         registry.register(SessionsPatch.self) { params, _ in
             let key = try AgentIdentity.canonicalSessionKey(params.key, field: "key")
             if let problem = params.validationProblem { throw GatewayError.invalidRequest("invalid params: \(problem)") }
             if let model = params.changes["model"]?.stringValue {
                 do { _ = try agent.catalog.resolve(model) } catch let error as any GatewayErrorConvertible {
-                    throw GatewayError.invalidRequest("invalid params: model: \(error.gatewayError.message)")
+                    throw GatewayError.invalidRequest("model: \(error.gatewayError.message)")
                 }
             }
             let now = parts.clock.nowMs()

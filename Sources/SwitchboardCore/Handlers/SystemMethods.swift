@@ -12,7 +12,7 @@ struct SystemMethods {
             Health.self,
             immediate: { params, _ in params.probe == true ? nil : try parts.health.encodedSummary() },
             { params, _ in
-                if params.probe == true { return try EncodedPayload(parts.health.refresh()) }
+                if params.probe == true { return try EncodedPayload(await parts.health.refreshReadingStore()) }
                 return try parts.health.encodedSummary()
             }
         )

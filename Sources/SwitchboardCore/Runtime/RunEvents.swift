@@ -127,7 +127,6 @@ final class RunEvents: Sendable {
         let now = clock.nowMs()
         let seq = nextSeq()
         var payload = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: seq, state: "final")
-        payload.agentId = agentId
         let text = result.text
         let message: ChatMessage? = text.isEmpty ? nil : .text(text, role: "assistant", timestamp: now)
         let usage = ChatUsage(input: result.usage.input, output: result.usage.output)
@@ -146,8 +145,12 @@ final class RunEvents: Sendable {
             payload.errorKind = result.errorKind
             payload.message = message
         }
-        if let event = try? EncodedEvent(ChatEvent.self, payload: payload, dropIfSlow: false) {
-            bus.broadcastChatEnd(runId: runId, event)
+        var v4 = payload
+        v4.agentId = agentId
+        if let v3Event = try? EncodedEvent(ChatEvent.self, payload: payload, dropIfSlow: false),
+            let v4Event = try? EncodedEvent(ChatEvent.self, payload: v4, dropIfSlow: false)
+        {
+            bus.broadcastChatEnd(runId: runId, v3: v3Event, v4: v4Event)
         }
         switch result.status {
         case .ok:

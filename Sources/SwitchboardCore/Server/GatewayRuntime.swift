@@ -44,7 +44,8 @@ final class GatewayRuntime: Sendable {
         self.bus = EventBus(logger: logger, metrics: host.metrics)
         self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
         self.health = HealthMonitor(
-            intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock, store: storeHealth
+            intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock, store: storeHealth,
+            sessions: HealthSessionSource(path: loaded.paths.databasePath, store: sessions) { [live = host.live] in live.current.agent }
         )
         self.storeHealth = storeHealth
         self.presenceNotifier = PresenceNotifier(coalesceMs: config.presenceCoalesceMs, bus: bus, presence: presence, health: health)

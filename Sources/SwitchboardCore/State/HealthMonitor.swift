@@ -21,18 +21,23 @@ final class HealthMonitor: Service, Sendable {
     let presence: PresenceRegistry
     let clock: GatewayClock
     let store: StoreHealth?
+    let sessions: HealthSessionSource?
     private let state: Mutex<State>
     private let requests: AsyncStream<Void>
     private let requestContinuation: AsyncStream<Void>.Continuation
 
-    init(intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock, store: StoreHealth? = nil) {
+    init(
+        intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock, store: StoreHealth? = nil,
+        sessions: HealthSessionSource? = nil
+    ) {
         self.intervalMs = intervalMs
         self.coalesceMs = coalesceMs
         self.bus = bus
         self.presence = presence
         self.clock = clock
         self.store = store
-        let summary = Self.compute(clock: clock, store: store)
+        self.sessions = sessions
+        let summary = Self.compute(clock: clock, store: store, sessions: sessions)
         self.state = Mutex(State(summary: summary, encoded: try? EncodedPayload(summary)))
         // Coalesces bursts: many connects in a row cause one refresh, not one each.
         (requests, requestContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -59,7 +64,7 @@ final class HealthMonitor: Service, Sendable {
     /// Refreshes now and broadcasts; used by `health {probe:true}`.
     @discardableResult
     func refresh() -> HealthSummary {
-        let summary = Self.compute(clock: clock, store: store)
+        let summary = Self.compute(clock: clock, store: store, sessions: sessions)
         let encoded = try? EncodedPayload(summary)
         let version = state.withLock { state in
             state.summary = summary
@@ -71,18 +76,26 @@ final class HealthMonitor: Service, Sendable {
         return summary
     }
 
+    /// Reads session counts from the store, then refreshes (`health {probe: true}`).
+    @discardableResult
+    func refreshReadingStore() async -> HealthSummary {
+        await sessions?.update()
+        return refresh()
+    }
+
     func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
+                    await self.refreshReadingStore()
                     while (try? await Task.sleep(for: .milliseconds(self.intervalMs))) != nil {
-                        self.refresh()
+                        await self.refreshReadingStore()
                     }
                 }
             }
             await cancelWhenGracefulShutdown {
                 for await _ in self.requests {
-                    self.refresh()
+                    await self.refreshReadingStore()
                     guard (try? await Task.sleep(for: .milliseconds(self.coalesceMs))) != nil else { return }
                 }
             }
@@ -90,12 +103,13 @@ final class HealthMonitor: Service, Sendable {
         }
     }
 
-    static func compute(clock: GatewayClock, store: StoreHealth?) -> HealthSummary {
+    static func compute(clock: GatewayClock, store: StoreHealth?, sessions: HealthSessionSource?) -> HealthSummary {
         let started = ContinuousClock.now
-        var summary = HealthSummary(
-            ts: clock.nowMs(),
-            agents: [.init(agentId: "main", isDefault: true)]
-        )
+        let now = clock.nowMs()
+        var summary = HealthSummary(ts: now, agents: [.init(agentId: AgentConfiguration.defaultAgentId, isDefault: true)])
+        if let sessions {
+            (summary.agents, summary.sessions) = sessions.describe(nowMs: now)
+        }
         if let store, store.isDegraded {
             summary.readiness = ["status": "degraded", "problems": .array(store.problems.map { .string($0) })]
         }

@@ -31,6 +31,8 @@ public protocol ChannelStoring: Sendable {
     /// Counts a failed attempt; `nextAttemptAtMs` nil marks the message failed for good.
     func markAttemptFailed(id: Int64, error: String, nextAttemptAtMs: Int?) async throws
     func outboxCounts() async throws -> [OutboxRecord.State: Int]
+    /// The same counts per connector (`telegram`, `adapter`), for `channels.status`.
+    func outboxCountsByConnector() async throws -> [String: [OutboxRecord.State: Int]]
     /// Deletes answered messages and delivered or failed outbox rows older than `beforeMs`; returns how many.
     func pruneChannelHistory(beforeMs: Int) async throws -> Int
     /// Makes a connector's waiting messages due now (it can deliver again).

@@ -10,6 +10,8 @@ public protocol SessionStoring: Sendable {
     /// Newest activity first. `search` matches key or label; `activeSinceMs` filters by update time.
     func sessions(limit: Int, search: String?, activeSinceMs: Int?, agentId: String?, label: String?) async throws -> [SessionRecord]
     func sessionCount() async throws -> Int
+    /// Session counts by agent id (for `health`).
+    func sessionCountsByAgent() async throws -> [String: Int]
     /// Applies `changes` (a `null` value clears a setting); returns the updated record.
     func patchSession(key: String, changes: [String: JSONValue], nowMs: Int) async throws -> SessionRecord?
     /// Gives the key a fresh session id (an empty transcript).

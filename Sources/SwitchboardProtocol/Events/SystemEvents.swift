@@ -43,11 +43,13 @@ public enum HealthEvent: GatewayEvent {
 /// `shutdown`: sent to every client before the gateway closes them with 1012 (§6.2).
 public enum ShutdownEvent: GatewayEvent {
     public static let name = "shutdown"
-    public static let summary = "The gateway is stopping; restartExpectedMs is null unless it restarts."
+    public static let summary = "The gateway is stopping; restartExpectedMs is present only when it restarts."
 
     public struct Payload: Codable, Sendable, Hashable, JSONSchemaDescribable {
         public var reason: String
-        /// OpenClaw sends an explicit `null` when no restart is planned; so do we.
+        /// Absent when no restart is planned. OpenClaw's server sends `null` there, but its own
+        /// schema (`ShutdownEvent.restartExpectedMs`: integer, optional) refuses `null`; absent
+        /// satisfies the schema and reads the same to its clients.
         public var restartExpectedMs: Int?
 
         public init(reason: String, restartExpectedMs: Int?) {
@@ -60,13 +62,13 @@ public enum ShutdownEvent: GatewayEvent {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(reason, forKey: .reason)
-            try container.encode(restartExpectedMs, forKey: .restartExpectedMs)
+            try container.encodeIfPresent(restartExpectedMs, forKey: .restartExpectedMs)
         }
 
         public static var jsonSchema: JSONSchema {
             .openObject(
                 .init("reason", .string(), required: true),
-                .init("restartExpectedMs", .nullable(.integer(minimum: 0)), required: true)
+                .init("restartExpectedMs", .integer(minimum: 0))
             )
         }
     }

@@ -179,6 +179,16 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
+    public func outboxCountsByConnector() async throws -> [String: [OutboxRecord.State: Int]] {
+        try await database.read { db in
+            var counts: [String: [OutboxRecord.State: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT connector, state, COUNT(*) AS n FROM outbox GROUP BY connector, state") {
+                if let state = OutboxRecord.State(rawValue: row["state"]) { counts[row["connector"], default: [:]][state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     public func pruneChannelHistory(beforeMs: Int) async throws -> Int {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM channel_inbound WHERE state = 'done' AND received_at < ?", arguments: [beforeMs])

@@ -70,6 +70,14 @@ public struct SQLiteSessionStore: SessionStoring {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0 }
     }
 
+    public func sessionCountsByAgent() async throws -> [String: Int] {
+        try await database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT agent_id, COUNT(*) AS n FROM session GROUP BY agent_id") { counts[row["agent_id"]] = row["n"] }
+            return counts
+        }
+    }
+
     public func patchSession(key: String, changes: [String: JSONValue], nowMs: Int) async throws -> SessionRecord? {
         try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }

@@ -60,7 +60,7 @@ struct AdapterDeliveryTests {
     }
 
     func outbox(_ gateway: TestGateway) async throws -> [String: Int] {
-        try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()).outbox }
+        try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()).outbox("adapter") }
     }
 
     @Test("an acking adapter that never acks and reconnects gets all 20 replies; none counted delivered before its ack")

@@ -176,7 +176,7 @@ struct AdapterProtocolTests {
                     #expect(status?["type"] == "status" && status?["node_id"] == "n2" && status?["active_requests"] == 0)
                     try await socket.send(text: #"{"type":"message","id":"x","channel":{"id":"c"},"content":"hi"}"#)
                     let invalid = try await socket.receive()
-                    #expect(invalid?["code"] == "invalid_message" && invalid?["message"] == "message.user.id: required non-empty string (≤ 256 characters)")
+                    #expect(invalid?["code"] == "invalid_message" && invalid?["message"] == "message.user.id (or user_id): required non-empty string (≤ 256 characters)")
                     try await socket.send(text: #"{"type":"teleport"}"#)
                     #expect(try await socket.receive()?["code"] == "unknown_type")
                     try await socket.send(text: "not json")

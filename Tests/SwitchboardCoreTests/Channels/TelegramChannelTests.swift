@@ -64,7 +64,7 @@ struct TelegramChannelTests {
                     #expect(telegram.sendAttempts == 3)
                     #expect(telegram.sent.count == 1)
                     let status = try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()) }
-                    #expect(status.outbox["delivered"] == 1)
+                    #expect(status.outbox("telegram")["delivered"] == 1)
                     #expect(status.channels["telegram"]?["connected"] == true)
                     #expect(status.channelAccounts["telegram"]?.first?["name"]?.stringValue == "@\(FakeTelegramServer.botUsername)")
                 }

@@ -221,15 +221,15 @@ public enum ModelsList: GatewayMethod {
         public var provider: String
         public var contextWindow: Int?
         public var reasoning: Bool?
-        public var isDefault: Bool?
 
-        public init(id: String, name: String, provider: String, contextWindow: Int?, reasoning: Bool?, isDefault: Bool?) {
+        /// OpenClaw's closed `ModelChoice`: the default model is `agents.defaults.model` in
+        /// `config.get`, not a flag here.
+        public init(id: String, name: String, provider: String, contextWindow: Int?, reasoning: Bool?) {
             self.id = id
             self.name = name
             self.provider = provider
             self.contextWindow = contextWindow
             self.reasoning = reasoning
-            self.isDefault = isDefault
         }
 
         public static var jsonSchema: JSONSchema {
@@ -238,8 +238,7 @@ public enum ModelsList: GatewayMethod {
                 .init("name", .string(), required: true),
                 .init("provider", .string(), required: true),
                 .init("contextWindow", .integer(minimum: 0)),
-                .init("reasoning", .boolean()),
-                .init("isDefault", .boolean())
+                .init("reasoning", .boolean())
             )
         }
     }

@@ -2,7 +2,7 @@
 public enum ChannelsStatus: GatewayMethod {
     public static let name = "channels.status"
     public static let access = MethodAccess.scope(.read)
-    public static let summary = "Channel connectors: configured, running, connected, last error, last message time; outbox counts."
+    public static let summary = "Channel connectors: configured, running, connected, last error, last message time, outbox counts."
 
     public struct Params: Codable, Sendable, Hashable, JSONSchemaDescribable {
         public var probe: Bool?
@@ -18,7 +18,8 @@ public enum ChannelsStatus: GatewayMethod {
         }
     }
 
-    /// OpenClaw's shape: summaries by channel id, open account snapshots, plus our outbox counts.
+    /// OpenClaw's shape: summaries by channel id (each with its `outbox` counts when it has sent
+    /// anything), open account snapshots.
     public struct Result: Codable, Sendable, Hashable, JSONSchemaDescribable {
         public var ts: Int
         public var channelOrder: [String]
@@ -26,11 +27,10 @@ public enum ChannelsStatus: GatewayMethod {
         public var channels: [String: JSONValue]
         public var channelAccounts: [String: [JSONValue]]
         public var channelDefaultAccountId: [String: String]
-        public var outbox: [String: Int]
 
         public init(
             ts: Int, channelOrder: [String], channelLabels: [String: String], channels: [String: JSONValue], channelAccounts: [String: [JSONValue]],
-            channelDefaultAccountId: [String: String], outbox: [String: Int]
+            channelDefaultAccountId: [String: String]
         ) {
             self.ts = ts
             self.channelOrder = channelOrder
@@ -38,7 +38,15 @@ public enum ChannelsStatus: GatewayMethod {
             self.channels = channels
             self.channelAccounts = channelAccounts
             self.channelDefaultAccountId = channelDefaultAccountId
-            self.outbox = outbox
+        }
+
+        /// Outbox counts of one channel (`pending`, `delivered`, `failed`), zero when none.
+        public func outbox(_ channel: String) -> [String: Int] {
+            var counts: [String: Int] = ["pending": 0, "delivered": 0, "failed": 0]
+            if case .object(let object)? = channels[channel]?["outbox"] {
+                for (state, value) in object { counts[state] = value.intValue ?? 0 }
+            }
+            return counts
         }
 
         public static var jsonSchema: JSONSchema {
@@ -48,8 +56,7 @@ public enum ChannelsStatus: GatewayMethod {
                 .init("channelLabels", .map(.string()), required: true),
                 .init("channels", .map(.any()), required: true),
                 .init("channelAccounts", .map(.array(items: .any())), required: true),
-                .init("channelDefaultAccountId", .map(.string()), required: true),
-                .init("outbox", .map(.integer()), required: true)
+                .init("channelDefaultAccountId", .map(.string()), required: true)
             )
         }
     }

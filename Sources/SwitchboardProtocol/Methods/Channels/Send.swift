@@ -7,7 +7,12 @@ public enum Send: GatewayMethod {
     public struct Params: Codable, Sendable, Hashable, JSONSchemaDescribable {
         /// The chat: a Telegram chat id, or an adapter channel id.
         public var to: String
-        public var message: String
+        /// The text; optional when `mediaUrl`/`mediaUrls` are given (OpenClaw's `SendParams`).
+        public var message: String?
+        /// Media links (OpenClaw's `mediaUrl`, `mediaUrls`): channels here deliver text, so each
+        /// link is sent on its own line after the message.
+        public var mediaUrl: String?
+        public var mediaUrls: [String]?
         /// `telegram` or an adapter platform; optional when only one channel can send.
         public var channel: String?
         /// An adapter node id (picks the node when several serve the platform).
@@ -15,6 +20,13 @@ public enum Send: GatewayMethod {
         public var idempotencyKey: String
         /// How long to wait for the platform's acknowledgement (default 30 000).
         public var timeoutMs: Int?
+
+        /// The message and its media links as one text; nil when there is nothing to send.
+        public var text: String? {
+            let links = ([mediaUrl].compactMap { $0 } + (mediaUrls ?? [])).filter { !$0.isEmpty }
+            let parts = ([message].compactMap { $0 }.filter { !$0.isEmpty }) + links
+            return parts.isEmpty ? nil : parts.joined(separator: "\n")
+        }
 
         public init(to: String, message: String, channel: String? = nil, accountId: String? = nil, idempotencyKey: String, timeoutMs: Int? = nil) {
             self.to = to
@@ -28,7 +40,9 @@ public enum Send: GatewayMethod {
         public static var jsonSchema: JSONSchema {
             .openObject(
                 .init("to", .string(minLength: 1), required: true),
-                .init("message", .string(), required: true),
+                .init("message", .string()),
+                .init("mediaUrl", .string()),
+                .init("mediaUrls", .array(items: .string())),
                 .init("channel", .string()),
                 .init("accountId", .string()),
                 .init("idempotencyKey", .string(minLength: 1, maxLength: InputLimits.idempotencyKey), required: true),

@@ -184,32 +184,45 @@ public enum SessionsResolve: GatewayMethod {
         public var spawnedBy: String?
         public var includeGlobal: Bool?
         public var includeUnknown: Bool?
+        /// Newer OpenClaw: a missing session answers `{ok: true, missing: true}` instead of an error.
+        public var allowMissing: Bool?
 
-        public init(key: String? = nil, sessionId: String? = nil, label: String? = nil) {
+        public init(key: String? = nil, sessionId: String? = nil, label: String? = nil, allowMissing: Bool? = nil) {
             self.key = key
             self.sessionId = sessionId
             self.label = label
+            self.allowMissing = allowMissing
         }
 
         public static var jsonSchema: JSONSchema {
             .object(
                 .init("key", .string()), .init("sessionId", .string()), .init("label", .string()), .init("agentId", .string()),
-                .init("spawnedBy", .string()), .init("includeGlobal", .boolean()), .init("includeUnknown", .boolean())
+                .init("spawnedBy", .string()), .init("includeGlobal", .boolean()), .init("includeUnknown", .boolean()),
+                .init("allowMissing", .boolean())
             )
         }
     }
 
+    /// `{ok: true, key}`, or `{ok: true, missing: true}` when `allowMissing` and nothing matched.
     public struct Result: Codable, Sendable, Hashable, JSONSchemaDescribable {
         public var ok: Bool
-        public var key: String
+        public var key: String?
+        public var missing: Bool?
 
         public init(key: String) {
             ok = true
             self.key = key
         }
 
+        public static var missing: Result {
+            var result = Result(key: "")
+            result.key = nil
+            result.missing = true
+            return result
+        }
+
         public static var jsonSchema: JSONSchema {
-            .openObject(.init("ok", .boolean(), required: true), .init("key", .string(), required: true))
+            .openObject(.init("ok", .boolean(), required: true), .init("key", .string()), .init("missing", .boolean()))
         }
     }
 }

@@ -19,14 +19,18 @@ public enum SessionsPatch: GatewayMethod {
             "responseUsage": ["off", "tokens", "full", "on"],
             "sendPolicy": ["allow", "deny"],
             "groupActivation": ["mention", "always"],
+            "subagentRole": ["orchestrator", "leaf"],
+            "subagentControlScope": ["children", "none"],
         ]
         /// Free-form string fields.
         public static let stringFields = [
             "label", "thinkingLevel", "verboseLevel", "reasoningLevel", "elevatedLevel", "execHost", "execSecurity", "execAsk",
-            "execNode", "model", "spawnedBy", "spawnToolPolicy",
+            "execNode", "model", "spawnedBy", "spawnToolPolicy", "traceLevel", "spawnedWorkspaceDir",
         ]
         public static let intFields = ["spawnDepth"]
-        public static let maxLabelLength = 64
+        public static let boolFields = ["fastMode"]
+        /// OpenClaw's limit (`SessionsPatchParams.label.maxLength`).
+        public static let maxLabelLength = 512
 
         struct Key: CodingKey {
             var stringValue: String
@@ -65,7 +69,9 @@ public enum SessionsPatch: GatewayMethod {
                         return "label: at most \(Self.maxLabelLength) characters"
                     }
                 } else if Self.intFields.contains(name) {
-                    guard value.intValue != nil else { return "\(name): expected an integer or null, got \(value.typeName)" }
+                    guard let number = value.intValue, number >= 0 else { return "\(name): expected a non-negative integer or null, got \(value.typeName)" }
+                } else if Self.boolFields.contains(name) {
+                    guard value.boolValue != nil else { return "\(name): expected true, false or null, got \(value.typeName)" }
                 } else {
                     return "\(name): unknown field"
                 }
@@ -80,6 +86,7 @@ public enum SessionsPatch: GatewayMethod {
                 properties.append(.init(name, .nullable(.string(enumValues: values))))
             }
             for name in intFields { properties.append(.init(name, .nullable(.integer(minimum: 0)))) }
+            for name in boolFields { properties.append(.init(name, .nullable(.boolean()))) }
             return .object(properties: properties, additionalProperties: .forbidden)
         }
     }

@@ -10,14 +10,21 @@ public enum ConfigGet: GatewayMethod {
         public var valid: Bool
         /// The file's content with secrets replaced by `"__REDACTED__"`.
         public var config: JSONValue
+        /// The file as text for editors (OpenClaw's `raw`): the file itself when it holds no
+        /// secret, else `config` as JSON (comments dropped). Sending it back to `config.set`
+        /// keeps the redacted secrets.
+        public var raw: String?
         /// The effective configuration (defaults, file, env, flags), redacted.
         public var effective: JSONValue
         /// Hex SHA-256 of the file bytes (of the empty string when there is no file).
         public var hash: String
         public var issues: [String]
 
-        public init(path: String, exists: Bool, valid: Bool, config: JSONValue, effective: JSONValue, hash: String, issues: [String]) {
+        public init(
+            path: String, exists: Bool, valid: Bool, config: JSONValue, raw: String? = nil, effective: JSONValue, hash: String, issues: [String]
+        ) {
             self.path = path
+            self.raw = raw
             self.exists = exists
             self.valid = valid
             self.config = config
@@ -32,6 +39,7 @@ public enum ConfigGet: GatewayMethod {
                 .init("exists", .boolean(), required: true),
                 .init("valid", .boolean(), required: true),
                 .init("config", .any(), required: true),
+                .init("raw", .string()),
                 .init("effective", .any(), required: true),
                 .init("hash", .string(minLength: 64, maxLength: 64), required: true),
                 .init("issues", .array(items: .string()), required: true)

@@ -1,0 +1,86 @@
+import Foundation
+import SwitchboardClient
+import SwitchboardProtocol
+import SwitchboardTesting
+import Testing
+
+extension OpenClawConformanceTests {
+    /// Calls every method once or more on `socket` (successfully where it can) and causes every
+    /// event, so each kind of frame lands on the tape. Session keys are per version so the two
+    /// tours do not share a transcript.
+    static func tour(_ socket: RecordedSocket, model: FakeModelServer, gateway: TestGateway) async throws {
+        let version = socket.version
+        let hello = try await socket.connect(.test(min: version, max: version))
+        #expect(hello["ok"] == true && hello["payload"]?["protocol"]?.intValue == version)
+        let key = "conformance-v\(version)"
+
+        for (method, params) in [
+            ("health", JSONValue.object([:])), ("health", ["probe": true]), ("status", nil), ("system-presence", nil),
+            ("system-event", ["text": "conformance tour"]), ("last-heartbeat", nil), ("models.list", nil), ("agent.identity.get", nil),
+            ("channels.status", nil), ("channels.pairing.list", nil), ("channels.pairing.approve", ["channel": "telegram", "code": "NOPE1234"]),
+            ("logs.tail", ["limit": 5]), ("config.schema", nil), ("device.pair.list", nil), ("no.such.method", nil),
+            ("chat.history", ["sessionKey": .string(key), "limit": "ten"]),
+        ] as [(String, JSONValue?)] {
+            try await socket.call(method, params: params)
+        }
+
+        // Config writes: set (same file back, redactions restored), patch; config.changed follows.
+        let config = try await socket.call("config.get")
+        let set = try await socket.call(
+            "config.set", params: ["raw": try unwrap(config["payload"]?["raw"]), "baseHash": try unwrap(config["payload"]?["hash"])])
+        try await socket.call(
+            "config.patch", params: ["raw": #"{ logging: { level: "info" } }"#, "baseHash": try unwrap(set["payload"]?["hash"])])
+
+        // A chat turn: deltas and final.
+        model.enqueue(.text(["Hel", "lo"], delayMs: 5))
+        let sent = try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "hi", "idempotencyKey": .string("\(key)-1")])
+        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["runId"] == sent["payload"]?["runId"] && $0["payload"]?["state"] == "final" }
+        try await socket.call("chat.history", params: ["sessionKey": .string(key)])
+        try await socket.call("chat.inject", params: ["sessionKey": .string(key), "message": "a note", "label": "tour"])
+
+        // An agent run with a tool call: agent events, the accepted and the final response, agent.wait.
+        model.enqueue(.toolCalls([FakeToolCall(id: "call-1", name: "current_time", arguments: "{}")]), .text(["done"]))
+        let agent = try await socket.call("agent", params: ["message": "what time is it", "sessionKey": .string(key), "idempotencyKey": .string("\(key)-agent")])
+        let runId = try unwrap(agent["payload"]?["runId"])
+        _ = try await socket.until { $0["type"] == "res" && $0["id"] == agent["id"] }
+        try await socket.call("agent.wait", params: ["runId": runId, "timeoutMs": 10_000])
+
+        // An aborted run and a failed one.
+        model.enqueue(.text(Array(repeating: "word ", count: 200), delayMs: 50))
+        let long = try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "go on", "idempotencyKey": .string("\(key)-2")])
+        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }
+        try await socket.call("chat.abort", params: ["sessionKey": .string(key), "runId": try unwrap(long["payload"]?["runId"])])
+        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "aborted" }
+        model.enqueue(.status(400, body: #"{"error":{"message":"bad request from the fake model"}}"#))
+        try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "fail", "idempotencyKey": .string("\(key)-3")])
+        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "error" }
+        try await socket.call("send", params: ["to": "nobody", "message": "hello", "idempotencyKey": .string("\(key)-send")])
+
+        // Sessions.
+        for (method, params) in [
+            ("sessions.list", JSONValue.object([:])), ("sessions.preview", ["keys": [.string(key)]]), ("sessions.resolve", ["key": .string(key)]),
+            ("sessions.patch", ["key": .string(key), "label": .string("tour \(version)")]), ("sessions.compact", ["key": .string(key)]),
+            ("sessions.reset", ["key": .string(key)]), ("sessions.delete", ["key": .string(key)]),
+        ] as [(String, JSONValue)] {
+            try await socket.call(method, params: params)
+        }
+
+        // Two devices pair (silently, on loopback): device.pair.resolved and presence. The first
+        // has its token rotated, then revoked (its only role, so its pairing goes); the second is removed.
+        let first = DeviceIdentity()
+        let second = DeviceIdentity()
+        for device in [first, second] {
+            try await gateway.withClient(gateway.clientConfiguration(identity: device)) { _ in }
+            _ = try await socket.until { $0["event"] == "device.pair.resolved" && $0["payload"]?["deviceId"]?.stringValue == device.id }
+        }
+        try await socket.call("device.pair.list")
+        try await socket.call("device.token.rotate", params: ["deviceId": .string(first.id), "role": "operator", "scopes": ["operator.read"]])
+        try await socket.call("device.token.revoke", params: ["deviceId": .string(first.id), "role": "operator"])
+        try await socket.call("device.pair.remove", params: ["deviceId": .string(second.id)])
+
+        // A health event and a tick (the gateway ticks every 200 ms in this test).
+        _ = try await socket.until { $0["event"] == "tick" }
+        try await socket.call("health", params: ["probe": true])
+        _ = try await socket.until { $0["event"] == "health" }
+    }
+}
