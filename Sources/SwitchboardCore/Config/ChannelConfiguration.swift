@@ -29,12 +29,6 @@ public struct ChannelConfiguration: Sendable, Hashable {
         /// be written and flushed) before the outbox retries it.
         public var deliveryTimeoutMs = 10_000
         public var maxInFlightPerNode = 1000
-        /// Accept adapters that connect to `/` and send `register` before reading anything
-        /// (Clara's shipped client): `/` then holds its `connect.challenge` for up to
-        /// `rootRegisterWaitMs` waiting for a `register`. Off by default, because every client
-        /// on `/` would wait that long for the challenge.
-        public var rootPath = false
-        public var rootRegisterWaitMs = 250
         public var access = Access()
         public init() {}
     }

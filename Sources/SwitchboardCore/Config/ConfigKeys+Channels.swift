@@ -12,8 +12,6 @@ extension ConfigKeys {
         bool("channels.adapter.enabled", \.channels.adapter.enabled, help: "accept Clara-style platform adapters (/adapter, or register as first frame)"),
         optionalString("channels.adapter.secret", \.channels.adapter.secret, env: "SWITCHBOARD_ADAPTER_SECRET", secret: true, help: "shared secret adapters send in register"),
         int("channels.adapter.maxInFlightPerNode", \.channels.adapter.maxInFlightPerNode, 1...100_000, help: "requests queued or running per adapter node"),
-        bool("channels.adapter.rootPath", \.channels.adapter.rootPath, help: "also accept adapters that register on / before reading (Clara's client); / then waits rootRegisterWaitMs before connect.challenge"),
-        int("channels.adapter.rootRegisterWaitMs", \.channels.adapter.rootRegisterWaitMs, 10...5_000, help: "with rootPath, how long / waits for a register before sending connect.challenge"),
         int("channels.adapter.deliveryTimeoutMs", \.channels.adapter.deliveryTimeoutMs, 100...600_000, help: "wait for an adapter's ack (or flush) before retrying a reply"),
         int("channels.pairing.codeTtlMs", \.channels.pairing.codeTtlMs, 60_000...604_800_000, help: "pairing code lifetime"),
         int("channels.pairing.maxPendingPerChannel", \.channels.pairing.maxPendingPerChannel, 1...1000, help: "live pairing codes per channel"),

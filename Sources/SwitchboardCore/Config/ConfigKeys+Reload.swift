@@ -27,9 +27,9 @@ extension ConfigKeys {
         "agents.defaults.chatDeltaThrottleMs",
         "channels.telegram.dmPolicy", "channels.telegram.allowFrom", "channels.telegram.groupAllowFrom", "channels.telegram.requireMention",
         "channels.adapter.dmPolicy", "channels.adapter.allowFrom", "channels.adapter.groupAllowFrom", "channels.adapter.requireMention",
-        "channels.adapter.rootPath", "channels.adapter.rootRegisterWaitMs",
         "channels.pairing.codeTtlMs", "channels.pairing.maxPendingPerChannel",
         "gateway.configWritesPerMinute",
+        "gateway.firstFrameWaitMs",
         "gateway.shutdownDrainMs",
     ]
 

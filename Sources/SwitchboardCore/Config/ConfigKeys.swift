@@ -41,6 +41,10 @@ public enum ConfigKeys {
             "gateway.handshakeTimeoutMs", \.gateway.handshakeTimeoutMs, 100...600_000, env: "SWITCHBOARD_HANDSHAKE_TIMEOUT_MS",
             help: "time allowed to complete connect"
         ),
+        int(
+            "gateway.firstFrameWaitMs", \.gateway.firstFrameWaitMs, 0...5_000,
+            help: "how long / holds connect.challenge for a client that speaks first (Clara adapters, hello, JSON-RPC); 0 = send at once"
+        ),
         int("gateway.tickIntervalMs", \.gateway.tickIntervalMs, 50...3_600_000, env: "SWITCHBOARD_TICK_INTERVAL_MS", help: "tick event period"),
         int("gateway.healthRefreshIntervalMs", \.gateway.healthRefreshIntervalMs, 100...86_400_000, help: "health cache refresh period"),
         int("gateway.healthCoalesceMs", \.gateway.healthCoalesceMs, 0...60_000, help: "minimum gap between connect-triggered health refreshes"),

@@ -27,6 +27,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var auth = Auth()
         /// Time a socket may take to complete `connect` before it is closed (1000, no reason).
         public var handshakeTimeoutMs = 10_000
+        /// How long `/` holds `connect.challenge` for a client that speaks first (Clara's
+        /// adapter client, the `hello`, daemon `connect` and JSON-RPC dialects); 0 sends it at
+        /// once, as OpenClaw clients wait for it. Such clients never see the challenge.
+        public var firstFrameWaitMs = 0
         public var tickIntervalMs = 30_000
         public var healthRefreshIntervalMs = 60_000
         /// Connect-triggered health refreshes closer together than this collapse into one.

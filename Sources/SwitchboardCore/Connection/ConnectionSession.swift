@@ -29,9 +29,12 @@ final class ConnectionSession: @unchecked Sendable {
     /// Messages that arrive while `connect` is being authenticated, replayed after it.
     private var held: [ByteBuffer] = []
     private var adapterInbox: AsyncStream<Data>.Continuation?
-    /// With `channels.adapter.rootPath`: the challenge held back while `/` waits for a
-    /// `register` (Clara's client reads exactly one frame and expects `registered`).
+    /// With `gateway.firstFrameWaitMs`: the challenge held back while `/` waits for a client
+    /// that speaks first (Clara's adapter client reads exactly one frame and expects `registered`).
     private var heldChallenge: Scheduled<Void>?
+    /// The dialect's translator once the first frame chose one other than OpenClaw's.
+    private var translator: (any DialectTranslator)?
+    private var dialectChosen = false
 
     /// Messages a client may send before `hello-ok` without waiting for it.
     static let maxHeldMessages = 32
@@ -73,7 +76,7 @@ final class ConnectionSession: @unchecked Sendable {
             connection.queue.requestClose(code: 1008, reason: Self.closeReason(originRefusal.message))
         } else if adapterPath {
             startAdapter(first: nil)
-        } else if originRefusal == nil, let wait = rootAdapterWaitMs {
+        } else if originRefusal == nil, let wait = firstFrameWaitMs {
             heldChallenge = eventLoop.scheduleTask(in: .milliseconds(Int64(wait))) { [self] in sendHeldChallenge() }
         } else {
             sendChallenge()
@@ -83,10 +86,10 @@ final class ConnectionSession: @unchecked Sendable {
         }
     }
 
-    /// How long `/` holds the challenge for a `register`; nil unless root-path adapters are on.
-    private var rootAdapterWaitMs: Int? {
-        let adapters = runtime.configuration.channels.adapter
-        return adapters.enabled && adapters.rootPath ? adapters.rootRegisterWaitMs : nil
+    /// How long `/` holds the challenge for a client that speaks first; nil when it is sent at once.
+    private var firstFrameWaitMs: Int? {
+        let wait = runtime.configuration.gateway.firstFrameWaitMs
+        return wait > 0 ? wait : nil
     }
 
     private func sendChallenge() {
@@ -131,16 +134,47 @@ final class ConnectionSession: @unchecked Sendable {
             return
         }
         if let held = heldChallenge {
-            // The first frame decides: a `register` makes this an adapter socket that never sees
-            // the challenge; anything else gets the challenge now and is read as usual.
+            // The first frame decides: a `register` makes this an adapter socket, and the other
+            // speak-first dialects go on without the challenge; anything else gets it now.
             held.cancel()
             heldChallenge = nil
-            if Self.isRegister(message) {
+            switch Self.firstFrameKind(message) {
+            case .register:
                 startAdapter(first: Data(message.readableBytesView))
                 return
+            case .speaksFirst:
+                break
+            case .other:
+                sendChallenge()
             }
-            sendChallenge()
         }
+        var message = message
+        if !dialectChosen {
+            dialectChosen = true
+            if case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read),
+                let chosen = WireDialect.of(firstFrame: envelope).makeTranslator()
+            {
+                translator = chosen
+                connection.speak(chosen)
+                logger.debug("socket speaks another dialect", metadata: ["sb.dialect": "\(chosen.dialect.rawValue)"])
+            }
+        }
+        if let translator {
+            switch translator.inbound(message) {
+            case .frame(let frame): message = frame
+            case .reply(let answer):
+                connection.sendUntranslated(answer)
+                // Before the handshake an unreadable frame ends the socket, as in OpenClaw's dialect.
+                if machine.state == .awaitingConnect { connection.queue.requestClose(code: 1008, reason: "invalid handshake") }
+                return
+            case .ignore: return
+            }
+        }
+        receiveTranslated(message)
+    }
+
+    /// One message in OpenClaw's shape (translated from the socket's dialect when it has one).
+    private func receiveTranslated(_ message: ByteBuffer) {
         if machine.state == .authenticating {
             guard held.count < Self.maxHeldMessages else {
                 connection.queue.requestClose(code: 1008, reason: "too many frames before hello-ok")
@@ -198,7 +232,7 @@ final class ConnectionSession: @unchecked Sendable {
         limit.bytes = runtime.configuration.gateway.maxPayloadBytes
         let replay = held
         held = []
-        for message in replay { received(message) }
+        for message in replay { receiveTranslated(message) }
     }
 
     private func dispatch(_ header: FrameEnvelope, params: ByteBuffer?) {
@@ -249,10 +283,17 @@ final class ConnectionSession: @unchecked Sendable {
         }
     }
 
-    /// Whether a first frame is an adapter's `{"type":"register",…}`.
-    static func isRegister(_ message: ByteBuffer) -> Bool {
-        guard case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read) else { return false }
-        return envelope.type == "register"
+    enum FirstFrameKind { case register, speaksFirst, other }
+
+    /// An adapter's `register`, another dialect whose clients speak first (`hello`, the daemon's
+    /// `connect`, JSON-RPC), or anything else.
+    static func firstFrameKind(_ message: ByteBuffer) -> FirstFrameKind {
+        guard case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read) else { return .other }
+        switch envelope.type {
+        case "register": return .register
+        case "hello", "connect": return .speaksFirst
+        default: return envelope.jsonrpc == nil ? .other : .speaksFirst
+        }
     }
 
     /// WebSocket close reasons are limited to 123 bytes.

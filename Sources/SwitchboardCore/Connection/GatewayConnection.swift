@@ -30,6 +30,8 @@ final class GatewayConnection: Sendable {
     static let maxJoinedSessions = 256
 
     private let session = Mutex(Session())
+    /// Set when the socket speaks another dialect than OpenClaw's (decided by its first frame).
+    private let translator = Mutex<(any DialectTranslator)?>(nil)
     private let adapter = Mutex<ClaraAdapterSession?>(nil)
 
     /// This socket speaks the adapter protocol from now on.
@@ -100,17 +102,38 @@ final class GatewayConnection: Sendable {
     /// Sends a response or other targeted frame.
     @discardableResult
     func send(_ frame: ByteBuffer) -> OutboundQueue.EnqueueResult {
-        queue.enqueue(frame, dropIfSlow: false)
+        guard let frame = translated(frame) else { return .queued }
+        return queue.enqueue(frame, dropIfSlow: false)
+    }
+
+    /// Sends a frame already in the socket's dialect.
+    func sendUntranslated(_ frame: ByteBuffer) {
+        _ = queue.enqueue(frame, dropIfSlow: false)
+    }
+
+    /// From now on every frame this connection sends is translated into `dialect`'s shapes.
+    func speak(_ dialect: any DialectTranslator) {
+        translator.withLock { $0 = dialect }
+    }
+
+    /// A frame in OpenClaw's shape as this socket's dialect speaks it (nil: nothing to send).
+    private func translated(_ frame: ByteBuffer) -> ByteBuffer? {
+        guard let translator = translator.withLock({ $0 }) else { return frame }
+        return translator.outbound(frame)
     }
 
     /// Sends a pre-encoded event; broadcast events get this connection's next `seq`.
     @discardableResult
     func send(_ event: EncodedEvent, broadcast: Bool) -> OutboundQueue.EnqueueResult {
-        guard broadcast else { return queue.enqueue(event.frame(seq: nil), dropIfSlow: event.dropIfSlow) }
+        guard broadcast else {
+            guard let frame = translated(event.frame(seq: nil)) else { return .queued }
+            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
+        }
         // seq assignment and enqueue happen under one lock so concurrent broadcasts keep order.
         return session.withLock { session in
             session.seq += 1
-            return queue.enqueue(event.frame(seq: session.seq), dropIfSlow: event.dropIfSlow)
+            guard let frame = translated(event.frame(seq: session.seq)) else { return .queued }
+            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
         }
     }
 
@@ -142,7 +165,8 @@ final class GatewayConnection: Sendable {
             } else {
                 event = v4Full
             }
-            let result = queue.enqueue(event.frame(seq: session.seq), dropIfSlow: event.dropIfSlow)
+            guard let frame = translated(event.frame(seq: session.seq)) else { return .queued }
+            let result = queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
             if isV4 {
                 if case .queued = result { session.chatRuns.insert(runId) } else { session.chatRuns.remove(runId) }
             }

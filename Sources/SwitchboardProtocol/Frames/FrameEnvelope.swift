@@ -10,6 +10,8 @@ public struct FrameEnvelope: Sendable, Equatable {
     public var id: String?
     public var method: String?
     public var event: String?
+    /// JSON-RPC 2.0's version member (`"2.0"`): the frame speaks that dialect.
+    public var jsonrpc: String?
     /// Byte range of the `params` value within the frame; nil when absent or `null` (both
     /// mean "no params").
     public var params: Range<Int>?
@@ -57,6 +59,7 @@ public struct FrameEnvelope: Sendable, Equatable {
             case "id": envelope.id = try readStringMember(&scanner)
             case "method": envelope.method = try readStringMember(&scanner)
             case "event": envelope.event = try readStringMember(&scanner)
+            case "jsonrpc": envelope.jsonrpc = try readStringMember(&scanner)
             case "params": envelope.params = try readParams(&scanner)
             default: try scanner.skipValue()
             }

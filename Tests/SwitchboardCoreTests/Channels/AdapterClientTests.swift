@@ -9,8 +9,8 @@ import Testing
 /// protocols read.
 @Suite("Clara and seed adapters", .timeLimit(.minutes(1)))
 struct AdapterClientTests {
-    static func config(_ model: FakeModelServer, adapter: String = "rootPath: true") -> String {
-        modelConfig(model, extra: "channels: { adapter: { dmPolicy: \"open\", \(adapter) } },")
+    static func config(_ model: FakeModelServer, firstFrameWaitMs: Int = 250) -> String {
+        modelConfig(model, extra: "gateway: { firstFrameWaitMs: \(firstFrameWaitMs) }, channels: { adapter: { dmPolicy: \"open\" } },")
     }
 
     /// Runs `Tests/tools/clara_adapter.py MODE URL` and returns its JSON result.
@@ -28,7 +28,7 @@ struct AdapterClientTests {
         return try GatewayJSON.decoder.decode(JSONValue.self, from: data)
     }
 
-    @Test("Clara's client as shipped registers on / (channels.adapter.rootPath) and gets its streamed reply")
+    @Test("Clara's client as shipped registers on / (gateway.firstFrameWaitMs) and gets its streamed reply")
     func claraClientOnRoot() async throws {
         try await FakeModelServer.with { model in
             model.enqueue(.text(["Hel", "lo ", "Ann"], delayMs: 5))
@@ -44,10 +44,10 @@ struct AdapterClientTests {
         }
     }
 
-    @Test("without rootPath, Clara's client on / is told why it got the challenge, and /adapter still works")
+    @Test("with gateway.firstFrameWaitMs 0 (the default), Clara's client on / is told why it got the challenge, and /adapter still works")
     func claraClientWithoutRootPath() async throws {
         try await FakeModelServer.with { model in
-            try await TestGateway.with(config: Self.config(model, adapter: "rootPath: false")) { gateway in
+            try await TestGateway.with(config: Self.config(model, firstFrameWaitMs: 0)) { gateway in
                 let refused = try await Self.runAdapter("clara", url: gateway.url)
                 #expect(refused["ok"] == false && refused["frames"]?[0]?["event"] == "connect.challenge")
                 let served = try await Self.runAdapter("clara", url: gateway.url + "/adapter")
@@ -68,10 +68,10 @@ struct AdapterClientTests {
         }
     }
 
-    @Test("with rootPath on, an OpenClaw client on / still gets the challenge (after the wait) and connects")
+    @Test("with firstFrameWaitMs, an OpenClaw client on / still gets the challenge (after the wait) and connects")
     func openClawClientsStillConnect() async throws {
         try await FakeModelServer.with { model in
-            try await TestGateway.with(config: Self.config(model, adapter: "rootPath: true, rootRegisterWaitMs: 50")) { gateway in
+            try await TestGateway.with(config: Self.config(model, firstFrameWaitMs: 50)) { gateway in
                 _ = try await RawSocket.session(url: gateway.url) { socket in
                     let (challenge, response) = try await socket.handshake(.test())
                     #expect(challenge["event"] == "connect.challenge" && response["ok"] == true)
