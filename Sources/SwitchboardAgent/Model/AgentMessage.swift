@@ -14,6 +14,8 @@ public struct AgentMessage: Sendable, Hashable {
     public var toolCallId: String?
     public var toolName: String?
     public var isError: Bool
+    /// Images sent with a user message.
+    public var images: [AgentImage] = []
 
     public init(role: Role, text: String, toolCalls: [ToolCall] = [], toolCallId: String? = nil, toolName: String? = nil, isError: Bool = false) {
         self.role = role
@@ -26,6 +28,17 @@ public struct AgentMessage: Sendable, Hashable {
 
     public static func user(_ text: String) -> AgentMessage { AgentMessage(role: .user, text: text) }
     public static func system(_ text: String) -> AgentMessage { AgentMessage(role: .system, text: text) }
+}
+
+/// An image in a user message: its media type (`image/png`…) and base64 data.
+public struct AgentImage: Sendable, Hashable {
+    public var mediaType: String
+    public var base64: String
+
+    public init(mediaType: String, base64: String) {
+        self.mediaType = mediaType
+        self.base64 = base64
+    }
 }
 
 /// One tool invocation requested by the model.

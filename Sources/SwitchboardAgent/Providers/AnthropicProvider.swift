@@ -56,7 +56,11 @@ public struct AnthropicProvider: LLMProvider {
             case .system:
                 system.append(message.text)
             case .user:
-                append("user", [["type": "text", "text": .string(message.text)]])
+                var blocks: [JSONValue] = message.images.map { image in
+                    ["type": "image", "source": ["type": "base64", "media_type": .string(image.mediaType), "data": .string(image.base64)]]
+                }
+                if !message.text.isEmpty || blocks.isEmpty { blocks.append(["type": "text", "text": .string(message.text)]) }
+                append("user", blocks)
             case .assistant:
                 var blocks: [JSONValue] = []
                 if !message.text.isEmpty { blocks.append(["type": "text", "text": .string(message.text)]) }

@@ -41,7 +41,16 @@ public struct OpenAICompatibleProvider: LLMProvider {
         for message in request.messages {
             switch message.role {
             case .system, .user:
-                messages.append(["role": .string(message.role.rawValue), "content": .string(message.text)])
+                guard !message.images.isEmpty else {
+                    messages.append(["role": .string(message.role.rawValue), "content": .string(message.text)])
+                    continue
+                }
+                // Images as content parts (OpenAI's vision format, which compatible servers share).
+                var parts: [JSONValue] = message.text.isEmpty ? [] : [["type": "text", "text": .string(message.text)]]
+                for image in message.images {
+                    parts.append(["type": "image_url", "image_url": ["url": .string("data:\(image.mediaType);base64,\(image.base64)")]])
+                }
+                messages.append(["role": .string(message.role.rawValue), "content": .array(parts)])
             case .assistant:
                 var object: [String: JSONValue] = ["role": "assistant", "content": message.text.isEmpty && !message.toolCalls.isEmpty ? .null : .string(message.text)]
                 if !message.toolCalls.isEmpty {

@@ -19,6 +19,9 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var maxContinuations = 2
     /// Transcript messages sent to the model as context (newest kept).
     public var historyLimit = 100
+    /// Largest attachment (decoded) and most attachments on one message (OpenClaw's 5 MB).
+    public var attachmentMaxBytes = 5_000_000
+    public var attachmentMaxCount = 8
     public var systemPrompt: String?
     /// Minimum gap between two `chat` deltas of one run (§6.4: 150 ms).
     public var chatDeltaThrottleMs = 150

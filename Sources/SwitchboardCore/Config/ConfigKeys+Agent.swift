@@ -29,6 +29,8 @@ extension ConfigKeys {
         int("agents.defaults.maxToolIterations", \.agent.maxToolIterations, 1...100, help: "model turns ending in tool calls per run"),
         int("agents.defaults.maxContinuations", \.agent.maxContinuations, 0...20, help: "continuations after a length stop"),
         int("agents.defaults.historyLimit", \.agent.historyLimit, 1...10_000, help: "transcript messages sent as context"),
+        int("agents.defaults.attachmentMaxBytes", \.agent.attachmentMaxBytes, 1_024...50_000_000, help: "largest attachment (decoded bytes) on a message"),
+        int("agents.defaults.attachmentMaxCount", \.agent.attachmentMaxCount, 0...64, help: "most attachments on one message"),
         int("agents.defaults.chatDeltaThrottleMs", \.agent.chatDeltaThrottleMs, 0...10_000, help: "minimum gap between chat deltas of a run"),
         ConfigKey(
             path: "agents.list", environment: nil, help: "[{id, name?, emoji?, avatar?, model?, systemPrompt?, runner?: {command, args?, env?}}]",

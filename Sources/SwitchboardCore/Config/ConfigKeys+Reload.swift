@@ -24,6 +24,7 @@ extension ConfigKeys {
         "agents.defaults.maxToolIterations",
         "agents.defaults.maxContinuations",
         "agents.defaults.historyLimit",
+        "agents.defaults.attachmentMaxBytes", "agents.defaults.attachmentMaxCount",
         "agents.defaults.chatDeltaThrottleMs",
         "channels.telegram.dmPolicy", "channels.telegram.allowFrom", "channels.telegram.groupAllowFrom", "channels.telegram.requireMention",
         "channels.adapter.dmPolicy", "channels.adapter.allowFrom", "channels.adapter.groupAllowFrom", "channels.adapter.requireMention",

@@ -2,6 +2,11 @@ import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#endif
+// libc structs (`stat`, `timespec`) are credited to whichever clang module loaded their header
+// first, which depends on how files are batched; import that candidate too.
+#if canImport(CDispatch)
+import CDispatch
 #elseif canImport(Darwin)
 import Darwin
 #endif

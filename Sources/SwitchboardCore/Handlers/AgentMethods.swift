@@ -83,6 +83,11 @@ struct AgentMethods {
         let agent = parts.agent
         let key = try InputLimits.idempotencyKey(params.idempotencyKey)
         let target = try RunTarget.resolve(agentId: params.agentId, sessionKey: params.sessionKey, config: agent.config)
+        let attachments = try RunAttachments.read(params.attachments, config: agent.config)
+        let text = params.message + attachments.text
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachments.images.isEmpty else {
+            throw GatewayError.invalidRequest("message or attachment required")
+        }
         context.connection?.join(session: target.sessionKey)
         let runId = key
         let cacheKey = "agent:\(key)"
@@ -102,11 +107,13 @@ struct AgentMethods {
         let handle: RunHandle
         do {
             let timeoutMs = params.timeout.map { $0 > 0 ? $0 * 1000 : agent.config.timeoutSeconds * 1000 } ?? agent.config.timeoutSeconds * 1000
+            var request = RunRequest(
+                runId: runId, sessionKey: target.sessionKey, agentId: target.agentId, message: text, origin: .agent,
+                connectionId: context.connectionId, timeoutMs: timeoutMs, model: params.model, extraSystemPrompt: params.extraSystemPrompt
+            )
+            request.images = attachments.images
             let started = try await RunStarter.start(
-                RunRequest(
-                    runId: runId, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message, origin: .agent,
-                    connectionId: context.connectionId, timeoutMs: timeoutMs, model: params.model, extraSystemPrompt: params.extraSystemPrompt
-                ),
+                request,
                 parts: parts
             )
             switch started {

@@ -63,15 +63,11 @@ struct ChatMethods {
         let target = try RunTarget.resolve(agentId: params.agentId, sessionKey: params.sessionKey, config: agent.config)
         context.connection?.join(session: target.sessionKey)
         let text = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if stopCommands.contains(text.lowercased()) {
+        if stopCommands.contains(text.lowercased()) && (params.attachments ?? []).isEmpty {
             return ChatSend.Result(abortedRunIds: agent.runs.abort(sessionKey: target.sessionKey, runId: nil, reason: "stop"))
         }
-        guard !text.isEmpty else {
-            if !(params.attachments ?? []).isEmpty {
-                throw GatewayError.invalidRequest("attachments are not supported by this gateway yet; send the message as text")
-            }
-            throw GatewayError.invalidRequest("message or attachment required")
-        }
+        let attachments = try RunAttachments.read(params.attachments, config: agent.config)
+        guard !text.isEmpty || !attachments.isEmpty else { throw GatewayError.invalidRequest("message or attachment required") }
         let cacheKey = "chat:\(key)"
         switch parts.idempotency.claim(cacheKey, ack: try JSONValue(encoding: ChatSend.Result(runId: key, status: "in_flight"))) {
         case .existing(.inFlight):
@@ -84,13 +80,12 @@ struct ChatMethods {
         let handle: RunHandle
         do {
             let timeoutMs = params.timeoutMs ?? agent.config.timeoutSeconds * 1000
-            let started = try await RunStarter.start(
-                RunRequest(
-                    runId: key, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message, origin: .chat,
-                    connectionId: context.connectionId, timeoutMs: timeoutMs, model: nil, extraSystemPrompt: nil
-                ),
-                parts: parts
+            var request = RunRequest(
+                runId: key, sessionKey: target.sessionKey, agentId: target.agentId, message: params.message + attachments.text, origin: .chat,
+                connectionId: context.connectionId, timeoutMs: timeoutMs, model: nil, extraSystemPrompt: nil
             )
+            request.images = attachments.images
+            let started = try await RunStarter.start(request, parts: parts)
             switch started {
             case .started(let started): handle = started
             case .duplicate(let record):

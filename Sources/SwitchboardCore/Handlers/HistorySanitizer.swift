@@ -37,7 +37,9 @@ enum HistorySanitizer {
         if block.type == "image" {
             var omitted = ChatContentBlock(type: "image")
             omitted.omitted = true
-            omitted.bytes = block.bytes ?? block.text?.utf8.count ?? 0
+            omitted.bytes = block.bytes ?? block.data.map { $0.utf8.count * 3 / 4 } ?? block.text?.utf8.count ?? 0
+            omitted.mimeType = block.mimeType
+            omitted.fileName = block.fileName
             return omitted
         }
         if let text = block.text, text.count > maxTextChars {

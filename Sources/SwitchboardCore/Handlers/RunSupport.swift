@@ -22,6 +22,14 @@ struct RunTarget {
     }
 }
 
+/// The attachments of a `chat.send` or `agent`, read with the live limits.
+enum RunAttachments {
+    static func read(_ items: [JSONValue]?, config: AgentConfiguration) throws(GatewayError) -> AttachmentReader.Parsed {
+        guard let items, !items.isEmpty else { return .init() }
+        return try AttachmentReader(limits: .init(maxBytes: config.attachmentMaxBytes, maxCount: config.attachmentMaxCount)).read(items)
+    }
+}
+
 /// Journals the run with the user's message (one transaction, before the ack), then queues it.
 enum RunStarter {
     enum Started {
@@ -43,6 +51,8 @@ enum RunStarter {
                 throw GatewayError.invalidRequest("send blocked by session policy")
             }
             var message = ChatMessage.text(request.message, role: "user", timestamp: now)
+            if request.message.isEmpty { message.content = [] }
+            message.content += request.images
             message.runId = request.runId
             let record = RunRecord(
                 runId: request.runId, sessionKey: request.sessionKey, agentId: request.agentId, origin: request.origin == .agent ? "agent" : "chat",

@@ -24,6 +24,8 @@ struct RunRequest: Sendable {
     var timeoutMs: Int
     var model: String?
     var extraSystemPrompt: String?
+    /// Image blocks stored with the user's message (text attachments are already in `message`).
+    var images: [ChatContentBlock] = []
     /// Watches the run as it streams (adapters that show replies live).
     var observer: (any ChannelRunObserver)?
     /// Written to the run journal before its ack (`chat.send`, `agent`): a stop defers it to

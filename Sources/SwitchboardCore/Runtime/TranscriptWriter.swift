@@ -118,7 +118,13 @@ enum TranscriptContext {
             let message = entry.message
             switch message.role {
             case "user":
-                messages.append(.user(message.text))
+                var user = AgentMessage.user(message.text)
+                user.images = message.content.compactMap { block in
+                    guard block.type == "image", let type = block.mimeType, let data = block.data else { return nil }
+                    return AgentImage(mediaType: type, base64: data)
+                }
+                if user.text.isEmpty && user.images.isEmpty { continue }
+                messages.append(user)
             case "assistant":
                 let calls = message.content.compactMap { block -> ToolCall? in
                     guard block.type == "toolCall", let id = block.id, let name = block.name, answered.contains(id) else { return nil }

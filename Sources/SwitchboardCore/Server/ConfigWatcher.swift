@@ -4,6 +4,11 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+// libc structs (`stat`, `timespec`) are credited to whichever clang module loaded their header
+// first, which depends on how files are batched; import that candidate too.
+#if canImport(CDispatch)
+import CDispatch
+#endif
 
 /// Watches the config file and calls back once an edit has settled. Uses inotify on the
 /// file's folder where available (editors replace files by rename, so the folder is what

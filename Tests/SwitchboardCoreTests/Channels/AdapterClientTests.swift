@@ -9,7 +9,7 @@ import Testing
 /// protocols read.
 @Suite("Clara and seed adapters", .timeLimit(.minutes(1)))
 struct AdapterClientTests {
-    static func config(_ model: FakeModelServer, firstFrameWaitMs: Int = 250) -> String {
+    static func config(_ model: FakeModelServer, firstFrameWaitMs: Int = 5_000) -> String {
         modelConfig(model, extra: "gateway: { firstFrameWaitMs: \(firstFrameWaitMs) }, channels: { adapter: { dmPolicy: \"open\" } },")
     }
 

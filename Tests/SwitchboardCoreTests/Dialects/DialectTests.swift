@@ -92,7 +92,7 @@ struct DialectTests {
 
     @Test("JSON-RPC 2.0: results and numbered errors, notifications unanswered, events as notifications, connect first")
     func jsonRPCDialect() async throws {
-        try await Self.withGateway(firstFrameWaitMs: 200) { gateway, _ in
+        try await Self.withGateway(firstFrameWaitMs: 5_000) { gateway, _ in
             _ = try await RawSocket.session(url: gateway.url) { socket in
                 try await socket.send(text: #"{"jsonrpc":"2.0","id":1,"method":"connect","params":{"auth":{"token":"\#(Self.token)"}}}"#)
                 // firstFrameWaitMs: a client that speaks first never sees the challenge.
@@ -125,7 +125,7 @@ struct DialectTests {
 
     @Test("a real JSON-RPC client library (Python jsonrpcclient) drives the gateway")
     func jsonRPCLibrary() async throws {
-        try await Self.withGateway(firstFrameWaitMs: 200) { gateway, _ in
+        try await Self.withGateway(firstFrameWaitMs: 5_000) { gateway, _ in
             let directory = TestGateway.makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let out = directory + "/result.json"

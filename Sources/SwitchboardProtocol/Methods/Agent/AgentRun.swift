@@ -17,6 +17,8 @@ public enum AgentRun: GatewayMethod {
         public var extraSystemPrompt: String?
         public var label: String?
         public var deliver: Bool?
+        /// Images and text files (OpenClaw's `{type?, mimeType?, fileName?, content}`).
+        public var attachments: [JSONValue]?
 
         public init(message: String, idempotencyKey: String, agentId: String? = nil, sessionKey: String? = nil, timeout: Int? = nil) {
             self.message = message
@@ -38,6 +40,7 @@ public enum AgentRun: GatewayMethod {
                 .init("timeout", .integer(description: "seconds", minimum: 0)),
                 .init("extraSystemPrompt", .string()),
                 .init("label", .string()),
+                .init("attachments", .array(items: .any())),
                 .init("deliver", .boolean())
             )
         }

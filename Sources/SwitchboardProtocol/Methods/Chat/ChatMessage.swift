@@ -62,8 +62,21 @@ public struct ChatContentBlock: Codable, Sendable, Hashable, JSONSchemaDescribab
     public var omitted: Bool?
     public var bytes: Int?
     public var truncated: Bool?
+    /// `image` blocks: the media type, the base64 data (omitted in history) and the file name.
+    public var mimeType: String?
+    public var data: String?
+    public var fileName: String?
 
     public init(type: String) { self.type = type }
+
+    public static func image(mimeType: String, data: String, fileName: String?, bytes: Int) -> ChatContentBlock {
+        var block = ChatContentBlock(type: "image")
+        block.mimeType = mimeType
+        block.data = data
+        block.fileName = fileName
+        block.bytes = bytes
+        return block
+    }
 
     public static func text(_ text: String) -> ChatContentBlock {
         var block = ChatContentBlock(type: "text")
@@ -88,7 +101,10 @@ public struct ChatContentBlock: Codable, Sendable, Hashable, JSONSchemaDescribab
             .init("arguments", .any()),
             .init("omitted", .boolean()),
             .init("bytes", .integer(minimum: 0)),
-            .init("truncated", .boolean())
+            .init("truncated", .boolean()),
+            .init("mimeType", .string()),
+            .init("data", .string()),
+            .init("fileName", .string())
         )
     }
 }
