@@ -28,6 +28,11 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         }
         do {
             let loaded = try ConfigLoader.load(paths: resolved, environment: ProcessInfo.processInfo.environment)
+            // What the gateway refuses only when it binds: an address this machine does not have.
+            let host = loaded.configuration.bindHost
+            guard BindProbe.isAssignable(host: host) else {
+                throw fail("invalid configuration: \(GatewayStartError.addressNotAvailable(host: host))", code: ExitCodes.config)
+            }
             let set = ConfigKeys.all.filter { $0.value(in: loaded.configuration) != $0.value(in: GatewayConfiguration()) }
             if loaded.file.exists {
                 print("ok: \(resolved.configPath) is valid (\(set.count) settings differ from the defaults)")

@@ -1,4 +1,5 @@
 public import SwitchboardPluginAPI
+public import SwitchboardProtocol
 
 /// The gateway side a connector talks to: access control, the durable inbound journal, the
 /// agent runs and the outbox all sit behind it.
@@ -37,6 +38,8 @@ public struct InboundMessage: Sendable, Hashable {
     public var mentioned: Bool
     /// Stored with the journal entry in one transaction.
     public var cursor: ChannelCursor?
+    /// Image attachments (text attachments are already part of `text`).
+    public var images: [ChatContentBlock] = []
 
     public init(
         connector: String, channel: String, accountId: String, platformMessageId: String, chatId: String, chatKind: ChatKind, senderId: String,

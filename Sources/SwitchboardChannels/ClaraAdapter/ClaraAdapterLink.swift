@@ -1,3 +1,4 @@
+public import SwitchboardProtocol
 /// The socket under one adapter session, provided by the gateway's connection handler.
 public protocol ClaraAdapterLink: Sendable {
     /// Queues a text frame; false when the socket is closing or its queue is full.
@@ -29,10 +30,16 @@ public struct ClaraAdapterSettings: Sendable, Hashable {
     /// How long a reply waits to be acked (adapters with the `ack` capability) or written and
     /// flushed (the others) before the outbox retries it.
     public var deliveryTimeoutMs: Int
+    /// Limits on a message's attachments (`agents.defaults.attachmentMaxBytes`/`…MaxCount`).
+    public var attachments: AttachmentReader.Limits
 
-    public init(secret: String?, maxInFlightPerNode: Int = 1000, deliveryTimeoutMs: Int = 10_000) {
+    public init(
+        secret: String?, maxInFlightPerNode: Int = 1000, deliveryTimeoutMs: Int = 10_000,
+        attachments: AttachmentReader.Limits = .init(maxBytes: 5_000_000, maxCount: 8)
+    ) {
         self.secret = secret
         self.maxInFlightPerNode = maxInFlightPerNode
         self.deliveryTimeoutMs = deliveryTimeoutMs
+        self.attachments = attachments
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 import SwitchboardPluginAPI
+import SwitchboardProtocol
 import Synchronization
 
 /// One adapter socket: `register` first, then `message`, `cancel`, `ping` and `status` in
@@ -138,6 +139,12 @@ public final class ClaraAdapterSession: Sendable {
         }
         if let name = message.user?.displayName ?? message.user?.name, name.count > maxId { return invalid(id, "message.user.name: at most \(maxId) characters") }
         guard let content = message.content else { return invalid(id, "message.content: required string") }
+        let attachments: AttachmentReader.Parsed
+        do {
+            attachments = try AttachmentReader(limits: hub.settings.attachments).read(message.attachments ?? [], field: "message.attachments")
+        } catch {
+            return invalid(id, error.message.replacingOccurrences(of: "invalid params: ", with: ""))
+        }
         let kind = message.channel?.type ?? "dm"
         guard ["dm", "server", "group"].contains(kind) else { return invalid(id, "message.channel.type: expected dm, server or group") }
         guard hub.track(nodeId: node.nodeId, requestId: id) else {
@@ -150,11 +157,12 @@ public final class ClaraAdapterSession: Sendable {
         }
         var mentioned = kind == "dm"
         if case .bool(let flag)? = message.metadata?["is_mention"] { mentioned = flag }
-        let inbound = InboundMessage(
+        var inbound = InboundMessage(
             connector: hub.id, channel: node.platform, accountId: node.nodeId, platformMessageId: id, chatId: channelId,
-            chatKind: kind == "dm" ? .direct : .group, senderId: userId, senderName: message.user?.displayName ?? message.user?.name, text: content,
-            mentioned: mentioned
+            chatKind: kind == "dm" ? .direct : .group, senderId: userId, senderName: message.user?.displayName ?? message.user?.name,
+            text: content + attachments.text, mentioned: mentioned
         )
+        inbound.images = attachments.images
         switch await hub.context.receive(inbound) {
         case .accepted(let position):
             if position > 0 { status(node: node, requestId: id, position: position) }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProtocol
 
 /// Frames of the platform-adapter protocol (Clara-style; documented in the README).
 /// Field names are snake_case on the wire, as Clara's adapters send them.
@@ -37,6 +38,8 @@ enum ClaraFrames {
         var userId: String?
         var channelId: String?
         var content: String?
+        /// Clara's `{type: image|file|text, filename, media_type?, base64_data?, content?}`.
+        var attachments: [JSONValue]?
         var metadata: [String: Flexible]?
     }
 

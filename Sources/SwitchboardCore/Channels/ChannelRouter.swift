@@ -127,11 +127,12 @@ final class ChannelRouter: ChannelContext, Service {
 
     private func accept(_ message: InboundMessage) async -> InboundDisposition {
         let sessionKey = Self.sessionKey(agentId: config.agentId, message: message)
-        let record = InboundRecord(
+        var record = InboundRecord(
             id: 0, connector: message.connector, channel: message.channel, accountId: message.accountId, platformMessageId: message.platformMessageId,
             sessionKey: sessionKey, target: message.chatId, senderId: message.senderId, senderName: message.senderName, text: message.text,
             receivedAtMs: clock.nowMs(), state: .pending
         )
+        record.images = message.images
         let stored: InboundRecord?
         do {
             stored = try await store.recordInbound(record, cursor: message.cursor)
@@ -301,6 +302,8 @@ final class ChannelRouter: ChannelContext, Service {
         let recent = try await sessions.transcript(sessionId: session.sessionId, limit: 20)
         guard !recent.contains(where: { $0.message.id == entryId }) else { return }
         var message = ChatMessage.text(inbound.text, role: "user", timestamp: inbound.receivedAtMs)
+        if inbound.text.isEmpty { message.content = [] }
+        message.content += inbound.images
         message.id = entryId
         message.runId = runId
         if let name = inbound.senderName { message.label = name }

@@ -1,3 +1,4 @@
+import SwitchboardProtocol
 import AsyncHTTPClient
 import Logging
 import NIOCore
@@ -33,7 +34,8 @@ struct ChannelRuntime: Sendable {
         if config.adapter.enabled {
             let hub = ClaraAdapterHub(
                 settings: ClaraAdapterSettings(
-                    secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode, deliveryTimeoutMs: config.adapter.deliveryTimeoutMs
+                    secret: adapterSecret, maxInFlightPerNode: config.adapter.maxInFlightPerNode, deliveryTimeoutMs: config.adapter.deliveryTimeoutMs,
+                    attachments: .init(maxBytes: live.current.agent.attachmentMaxBytes, maxCount: live.current.agent.attachmentMaxCount)
                 ), context: router,
                 logger: logger
             )

@@ -1,3 +1,5 @@
+public import SwitchboardProtocol
+
 /// A message from a chat platform, as journaled before the agent sees it.
 ///
 /// Journaling first is what lets a restart finish the work: a pending record is run again,
@@ -23,6 +25,8 @@ public struct InboundRecord: Sendable, Hashable {
     public var text: String
     public var receivedAtMs: Int
     public var state: State
+    /// Image attachments, stored with the journal entry and then with the user's message.
+    public var images: [ChatContentBlock] = []
 
     public init(
         id: Int64, connector: String, channel: String, accountId: String, platformMessageId: String, sessionKey: String, target: String,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardProtocol
 public import SwitchboardPluginAPI
 
 /// ``ChannelStoring`` on the gateway database: tables `channel_inbound`, `channel_cursor`,
@@ -19,12 +20,13 @@ public struct SQLiteChannelStore: ChannelStoring {
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO channel_inbound
-                      (connector, channel, account_id, platform_message_id, session_key, target, sender_id, sender_name, text, received_at, state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                      (connector, channel, account_id, platform_message_id, session_key, target, sender_id, sender_name, text, received_at, state, images)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
                     """,
                 arguments: [
                     message.connector, message.channel, message.accountId, message.platformMessageId, message.sessionKey, message.target,
                     message.senderId, message.senderName, message.text, message.receivedAtMs,
+                    message.images.isEmpty ? nil : (try? JSONEncoder().encode(message.images)).map { String(decoding: $0, as: UTF8.self) },
                 ]
             )
             guard db.changesCount > 0 else { return nil }
@@ -277,12 +279,16 @@ public struct SQLiteChannelStore: ChannelStoring {
     // MARK: rows
 
     private static func inbound(from row: Row) -> InboundRecord {
-        InboundRecord(
+        var record = InboundRecord(
             id: row["id"], connector: row["connector"], channel: row["channel"], accountId: row["account_id"],
             platformMessageId: row["platform_message_id"], sessionKey: row["session_key"], target: row["target"], senderId: row["sender_id"],
             senderName: row["sender_name"], text: row["text"], receivedAtMs: row["received_at"],
             state: InboundRecord.State(rawValue: row["state"]) ?? .pending
         )
+        if let images: String = row["images"] {
+            record.images = (try? JSONDecoder().decode([ChatContentBlock].self, from: Data(images.utf8))) ?? []
+        }
+        return record
     }
 
     private static func outbox(from row: Row) throws -> OutboxRecord {

@@ -129,6 +129,12 @@ enum Migrations {
                 table.add(column: "paired_without_auth", .boolean).notNull().defaults(to: true)
             }
         }
+        migrator.registerMigration("v6-inbound-images") { db in
+            // Image attachments of a channel message (JSON array of image blocks), journaled with it.
+            try db.alter(table: "channel_inbound") { table in
+                table.add(column: "images", .text)
+            }
+        }
         return migrator
     }
 }

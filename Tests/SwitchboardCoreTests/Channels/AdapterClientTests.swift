@@ -113,4 +113,31 @@ struct AdapterClientTests {
             }
         }
     }
+
+    @Test("Clara's attachments: an image reaches the model, a text file becomes text, a PDF is refused naming the item")
+    func claraAttachments() async throws {
+        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        try await FakeModelServer.with { model in
+            try await TestGateway.with(config: Self.config(model)) { gateway in
+                _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
+                    try await socket.send(text: #"{"type":"register","node_id":"pics","platform":"discord","capabilities":["streaming"]}"#)
+                    _ = try await socket.receive { $0["type"] == "registered" }
+                    try await socket.send(
+                        text: #"{"type":"message","id":"m1","user":{"id":"discord-1","platform_id":"1"},"channel":{"id":"dm-1","type":"dm"},"content":"look","attachments":[{"type":"image","filename":"dot.png","media_type":"image/png","base64_data":"\#(png)","size":70},{"type":"text","filename":"a.txt","content":"hello text"}]}"#
+                    )
+                    #expect(try await socket.response(to: "m1").last?["type"] == "response_end")
+                    try await socket.send(
+                        text: #"{"type":"message","id":"m2","user":{"id":"discord-1","platform_id":"1"},"channel":{"id":"dm-1","type":"dm"},"content":"pdf","attachments":[{"type":"file","filename":"a.pdf","media_type":"application/pdf","base64_data":"JVBERi0xLjcAAQ=="}]}"#
+                    )
+                    let refused = try #require(try await socket.receive { $0["type"] == "error" })
+                    #expect(refused["request_id"] == "m2" && refused["code"] == "invalid_message")
+                    #expect(refused["message"] == "message.attachments[0]: application/pdf is not supported; send images (png, jpeg, gif, webp) or text files")
+                    try await socket.close()
+                }
+            }
+            let user = try #require(model.requests.first?["messages"]?.arrayValue?.last)
+            #expect(user["content"]?[0]?["text"] == "look\n\n[Attached file: a.txt]\nhello text")
+            #expect(user["content"]?[1]?["image_url"]?["url"] == .string("data:image/png;base64," + png))
+        }
+    }
 }

@@ -85,6 +85,14 @@ struct DaemonCommandTests {
             try Data(#"{ gateway: { port: 19000 }, logging: { level: "debug" } }"#.utf8).write(to: URL(fileURLWithPath: good))
             let passed = try await runCLI(["config", "check", good], stateDir: stateDir)
             #expect(passed.code == 0 && passed.output.contains("is valid (2 settings differ from the defaults)"), "\(passed.output)")
+            // Whatever the gateway refuses at start, the check refuses: a bind mode it lacks, an
+            // address this machine does not have (TEST-NET-2, never assigned here).
+            for (bind, expected) in [("tailnet", "gateway.bind: expected loopback"), ("198.51.100.7", "no network interface of this machine has that address")] {
+                let path = stateDir + "/bind.json"
+                try Data(#"{ gateway: { bind: "\#(bind)", auth: { token: "abcdefghijklmnopqrstuvwxyz012345" } } }"#.utf8).write(to: URL(fileURLWithPath: path))
+                let refused = try await runCLI(["config", "check", path], stateDir: stateDir)
+                #expect(refused.code == 78 && refused.output.contains(expected), "\(refused.output)")
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import SwitchboardProtocol
 
 /// Attachments a client sends with a message, checked once: images become image blocks the
 /// providers take (OpenAI-compatible `image_url` parts, Anthropic `image` blocks), text files
@@ -8,27 +7,35 @@ import SwitchboardProtocol
 /// Two shapes are read: OpenClaw's `chat.send`/`agent` `{type?, mimeType?, fileName?, content}`
 /// (`content` base64 or a `data:` URL) and Clara's adapter `{type: image|file|text, filename,
 /// media_type?, base64_data?, content?}` (`content` is the text of a text file).
-struct AttachmentReader {
-    struct Limits: Sendable, Hashable {
+public struct AttachmentReader: Sendable {
+    public struct Limits: Sendable, Hashable {
         /// Largest attachment, decoded (`agents.defaults.attachmentMaxBytes`).
-        var maxBytes: Int
+        public var maxBytes: Int
         /// Most attachments on one message (`agents.defaults.attachmentMaxCount`).
-        var maxCount: Int
+        public var maxCount: Int
+
+        public init(maxBytes: Int, maxCount: Int) {
+            self.maxBytes = maxBytes
+            self.maxCount = maxCount
+        }
     }
 
     /// What the message carries: text to append and image blocks to store and send.
-    struct Parsed: Sendable {
-        var text = ""
-        var images: [ChatContentBlock] = []
-        var isEmpty: Bool { text.isEmpty && images.isEmpty }
+    public struct Parsed: Sendable {
+        public var text = ""
+        public var images: [ChatContentBlock] = []
+        public var isEmpty: Bool { text.isEmpty && images.isEmpty }
+        public init() {}
     }
 
     static let imageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"]
     static let textTypes = ["application/json", "application/xml", "application/yaml", "application/x-yaml", "application/javascript", "application/toml"]
 
-    let limits: Limits
+    public let limits: Limits
 
-    func read(_ items: [JSONValue], field: String = "attachments") throws(GatewayError) -> Parsed {
+    public init(limits: Limits) { self.limits = limits }
+
+    public func read(_ items: [JSONValue], field: String = "attachments") throws(GatewayError) -> Parsed {
         guard items.count <= limits.maxCount else {
             throw .invalidRequest("invalid params: \(field): at most \(limits.maxCount) attachments (agents.defaults.attachmentMaxCount), got \(items.count)")
         }
@@ -46,11 +53,11 @@ struct AttachmentReader {
         var mime = (object["mimeType"] ?? object["media_type"] ?? object["mediaType"])?.stringValue?.lowercased()
             .split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
         // Clara's text attachments carry their text as `content`; OpenClaw's `content` is base64.
-        if declaredKind == "text", let text = object["content"]?.stringValue, object["base64_data"] == nil {
+        if declaredKind == "text", let text = object["content"]?.stringValue, object["base64_data"] == nil, object["base64Data"] == nil {
             try appendText(text, name: name, at: path, into: &parsed)
             return
         }
-        guard var encoded = (object["base64_data"] ?? object["content"] ?? object["data"])?.stringValue, !encoded.isEmpty else {
+        guard var encoded = (object["base64_data"] ?? object["base64Data"] ?? object["content"] ?? object["data"])?.stringValue, !encoded.isEmpty else {
             throw .invalidRequest("invalid params: \(path).content: required base64 string (or a data: URL)")
         }
         if encoded.hasPrefix("data:"), let comma = encoded.firstIndex(of: ",") {
