@@ -103,10 +103,17 @@ public final class ChildProcess: @unchecked Sendable {
     private func readChunk() async throws -> Data {
         let handle = output
         return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: handle.availableData)
-            }
+            Self.blocking { continuation.resume(returning: handle.availableData) }
         }
+    }
+
+    /// Runs a blocking call on a thread of its own. On Linux the Swift concurrency pool is
+    /// Dispatch's global queues: blocking those threads in `waitpid` or `read` (several child
+    /// processes at once) starved every other test of threads for seconds.
+    static func blocking(_ work: @escaping @Sendable () -> Void) {
+        let thread = Thread { work() }
+        thread.stackSize = 256 * 1024
+        thread.start()
     }
 
     /// Waits for exit; returns the exit code (128 + signal when killed by one).
@@ -114,7 +121,7 @@ public final class ChildProcess: @unchecked Sendable {
         try await withTimeout(timeout, "process \(pid) to exit") {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
                 let pid = self.pid
-                DispatchQueue.global().async {
+                Self.blocking {
                     var status: Int32 = 0
                     let result = waitpid(pid, &status, 0)
                     guard result == pid else {

@@ -14,7 +14,8 @@ public enum PlainHTTP {
 
     public static func get(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // Its own thread: a blocking socket must not hold a thread of the concurrency pool.
+            ChildProcess.blocking {
                 continuation.resume(with: Result { try blockingGet(port: port, path: path, headers: headers) })
             }
         }

@@ -84,17 +84,21 @@ struct ClientTests {
             var configuration = GatewayClientConfiguration(url: url, reconnect: true)
             configuration.backoffInitial = .milliseconds(50)
             try await withGatewayClient(configuration) { client in
+                // One subscription for both waits: the reconnect may come before a second one.
+                let events = client.events
                 try await client.waitUntilConnected()
-                let event = try await client.nextEvent("the watchdog close") { event in
-                    if case .disconnected = event { return true }
-                    return false
+                let closed = try await withTimeout(.seconds(10), "the watchdog close and the reconnect") { () -> (Int?, String?) in
+                    var closed: (Int?, String?)?
+                    for await event in events {
+                        switch event {
+                        case .disconnected(let code, let reason) where closed == nil: closed = (code, reason)
+                        case .connected where closed != nil: return closed!
+                        default: continue
+                        }
+                    }
+                    throw TestTimeout(what: "the event stream ended")
                 }
-                guard case .disconnected(let code, let reason) = event else { return }
-                #expect(code == 4000 && reason == "tick timeout")
-                _ = try await client.nextEvent("the reconnect") { event in
-                    if case .connected = event { return true }
-                    return false
-                }
+                #expect(closed.0 == 4000 && closed.1 == "tick timeout")
             }
         }
     }
