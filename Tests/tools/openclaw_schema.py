@@ -170,12 +170,18 @@ def command_validate(schema_dir, frames_path, out):
             targets.append(("ResponseFrame", frame, "$"))
             if frame.get("ok") and name in RESULT_DEFINITIONS and "payload" in frame:
                 targets.append((RESULT_DEFINITIONS[name], frame["payload"], "$.payload"))
+            if frame.get("ok") and name == "system-presence" and isinstance(frame.get("payload"), list):
+                for position, entry in enumerate(frame["payload"]):
+                    targets.append(("PresenceEntry", entry, f"$.payload[{position}]"))
             if not frame.get("ok") and "error" in frame:
                 targets.append(("ErrorShape", frame["error"], "$.error"))
         elif kind == "event":
             targets.append(("EventFrame", frame, "$"))
             if name in EVENT_DEFINITIONS and "payload" in frame:
                 targets.append((EVENT_DEFINITIONS[name], frame["payload"], "$.payload"))
+            if name == "presence":
+                for position, entry in enumerate((frame.get("payload") or {}).get("presence") or []):
+                    targets.append(("PresenceEntry", entry, f"$.payload.presence[{position}]"))
         for definition, instance, base in targets:
             errors = check(protocol, definition, instance)
             if errors is None:
