@@ -35,6 +35,10 @@ final class ConnectionSession: @unchecked Sendable {
     /// The dialect's translator once the first frame chose one other than OpenClaw's.
     private var translator: (any DialectTranslator)?
     private var dialectChosen = false
+    /// The upgrade came from a client library whose users send first (see ``GatewayServerChannel/likelySpeaksFirst(userAgent:)``).
+    private let speaksFirst: Bool
+    /// The first-frame wait such a socket gets when `gateway.firstFrameWaitMs` is 0.
+    static let speaksFirstWaitMs = 1_000
 
     /// Messages a client may send before `hello-ok` without waiting for it.
     static let maxHeldMessages = 32
@@ -42,8 +46,9 @@ final class ConnectionSession: @unchecked Sendable {
     /// - Parameter adapterPath: the socket was opened on `/adapter`: no challenge, adapter protocol only.
     init(
         runtime: GatewayRuntime, dispatcher: Dispatcher, remote: SocketAddress?, eventLoop: any EventLoop, adapterPath: Bool,
-        browserOrigin: String? = nil, originRefusal: BrowserGuard.Refusal? = nil
+        browserOrigin: String? = nil, originRefusal: BrowserGuard.Refusal? = nil, speaksFirst: Bool = false
     ) {
+        self.speaksFirst = speaksFirst
         let config = runtime.configuration.gateway
         self.runtime = runtime
         self.dispatcher = dispatcher
@@ -89,7 +94,8 @@ final class ConnectionSession: @unchecked Sendable {
     /// How long `/` holds the challenge for a client that speaks first; nil when it is sent at once.
     private var firstFrameWaitMs: Int? {
         let wait = runtime.configuration.gateway.firstFrameWaitMs
-        return wait > 0 ? wait : nil
+        if wait > 0 { return wait }
+        return speaksFirst ? Self.speaksFirstWaitMs : nil
     }
 
     private func sendChallenge() {

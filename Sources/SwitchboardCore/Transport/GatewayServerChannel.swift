@@ -78,7 +78,8 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                         if case .refused(let refusal) = attempt.value { originRefusal = refusal }
                         try self.installSocket(
                             on: channel, adapterPath: Self.isAdapterPath(head.uri),
-                            origin: BrowserOriginPolicy.browserOrigin(among: head.headers[canonicalForm: "origin"].map(String.init)), originRefusal: originRefusal
+                            origin: BrowserOriginPolicy.browserOrigin(among: head.headers[canonicalForm: "origin"].map(String.init)), originRefusal: originRefusal,
+                            speaksFirst: Self.likelySpeaksFirst(userAgent: head.headers.first(name: "user-agent"))
                         )
                         return Negotiated.websocket
                     }
@@ -131,10 +132,12 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     /// After the 101: the frame-size guard ahead of NIO's decoder, then the socket handler.
-    private func installSocket(on channel: any Channel, adapterPath: Bool, origin: String?, originRefusal: BrowserGuard.Refusal?) throws {
+    private func installSocket(
+        on channel: any Channel, adapterPath: Bool, origin: String?, originRefusal: BrowserGuard.Refusal?, speaksFirst: Bool
+    ) throws {
         let session = ConnectionSession(
             runtime: runtime, dispatcher: dispatcher, remote: channel.remoteAddress, eventLoop: channel.eventLoop, adapterPath: adapterPath,
-            browserOrigin: origin.map { String($0.prefix(300)) }, originRefusal: originRefusal
+            browserOrigin: origin.map { String($0.prefix(300)) }, originRefusal: originRefusal, speaksFirst: speaksFirst
         )
         let pipeline = channel.pipeline.syncOperations
         let decoder = try pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
@@ -161,6 +164,16 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
             )
             try await outbound.write(contentsOf: [.head(response), .body(body), .end(nil)])
         }
+    }
+
+    /// Python's `websockets` library (`User-Agent: Python/3.x websockets/…`) is what Clara's
+    /// adapters, the daemon extraction's example client and most Python JSON-RPC clients use, and
+    /// they send their first frame without waiting; OpenClaw's clients (Node, browsers, Swift)
+    /// never send that agent. Such a socket gets a short first-frame wait even when
+    /// `gateway.firstFrameWaitMs` is 0, so Clara's client works on `/` as shipped.
+    static func likelySpeaksFirst(userAgent: String?) -> Bool {
+        guard let userAgent else { return false }
+        return userAgent.contains("websockets/")
     }
 
     static func isAdapterPath(_ uri: String) -> Bool {

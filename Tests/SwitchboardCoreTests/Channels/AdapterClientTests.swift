@@ -44,14 +44,21 @@ struct AdapterClientTests {
         }
     }
 
-    @Test("with gateway.firstFrameWaitMs 0 (the default), Clara's client on / is told why it got the challenge, and /adapter still works")
-    func claraClientWithoutRootPath() async throws {
+    @Test("with the default config Clara's client works on / too (its websockets library is recognised); other clients get the challenge at once")
+    func claraClientByDefault() async throws {
         try await FakeModelServer.with { model in
             try await TestGateway.with(config: Self.config(model, firstFrameWaitMs: 0)) { gateway in
-                let refused = try await Self.runAdapter("clara", url: gateway.url)
-                #expect(refused["ok"] == false && refused["frames"]?[0]?["event"] == "connect.challenge")
-                let served = try await Self.runAdapter("clara", url: gateway.url + "/adapter")
+                let served = try await Self.runAdapter("clara", url: gateway.url)
                 #expect(served["ok"] == true, "\(served["why"]?.stringValue ?? "")")
+                let adapterPath = try await Self.runAdapter("clara", url: gateway.url + "/adapter")
+                #expect(adapterPath["ok"] == true, "\(adapterPath["why"]?.stringValue ?? "")")
+                // A client without that library's agent gets OpenClaw's challenge first, at once.
+                _ = try await RawSocket.session(url: gateway.url) { socket in
+                    try await socket.send(text: #"{"type":"register","node_id":"raw","platform":"custom"}"#)
+                    #expect(try await socket.receive()?["event"] == "connect.challenge")
+                    #expect(try await socket.receive()?["type"] == "registered")
+                    try await socket.close()
+                }
             }
         }
     }
