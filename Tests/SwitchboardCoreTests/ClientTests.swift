@@ -87,7 +87,7 @@ struct ClientTests {
                 // One subscription for both waits: the reconnect may come before a second one.
                 let events = client.events
                 try await client.waitUntilConnected()
-                let closed = try await withTimeout(.seconds(10), "the watchdog close and the reconnect") { () -> (Int?, String?) in
+                let closed = try await withTimeout(.seconds(30), "the watchdog close and the reconnect") { () -> (Int?, String?) in
                     var closed: (Int?, String?)?
                     for await event in events {
                         switch event {
