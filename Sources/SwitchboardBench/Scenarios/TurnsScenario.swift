@@ -88,6 +88,7 @@ final class Turner: @unchecked Sendable {
     private var caller: RPCCaller!
     private var waiting: [String: EventLoopPromise<Void>] = [:]
     private static let finalMarker = Array("\"state\":\"final\"".utf8)
+    private static let runIdKey = Array("\"runId\":\"".utf8)
 
     init(connection: LoadConnection, index: Int) async throws {
         self.connection = connection
@@ -95,15 +96,14 @@ final class Turner: @unchecked Sendable {
         caller = try await RPCCaller(connection: connection) { [unowned self] frame, _ in self.observe(frame) }
     }
 
-    /// Called on the event loop for every event frame.
+    /// Called on the event loop for every event frame (every connection sees every run's
+    /// events, so this stays a byte scan: the load client must not be what is measured).
     private func observe(_ frame: ByteBuffer) {
         let view = frame.readableBytesView
-        guard view.firstRange(of: Self.finalMarker) != nil,
-            let event = try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(view)),
-            let runId = event["payload"]?["runId"]?.stringValue,
-            let promise = waiting.removeValue(forKey: runId)
-        else { return }
-        promise.succeed(())
+        guard view.firstRange(of: Self.finalMarker) != nil, let key = view.firstRange(of: Self.runIdKey) else { return }
+        guard let end = view[key.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return }
+        let runId = String(decoding: view[key.upperBound..<end], as: UTF8.self)
+        waiting.removeValue(forKey: runId)?.succeed(())
     }
 
     func loop(until stopAt: UInt64, fresh: Bool) async throws -> Samples {
