@@ -21,7 +21,7 @@ struct AttachmentTests {
     @Test("an image reaches an OpenAI-compatible provider as an image_url part and an Anthropic one as an image block; history shows it")
     func imagesReachProviders() async throws {
         try await FakeModelServer.with { model in
-            model.enqueue(.text(["a dot"]), .text(["still a dot"]))
+            model.enqueue(.text(["a dot"]), .text(["still a dot"]), .text(["yes"]))
             try await TestGateway.with(config: modelConfig(model)) { gateway in
                 try await gateway.withClient { client in
                     let image = Self.attachment(Self.png, mime: "image/png", name: "dot.png", type: "image")
@@ -41,12 +41,18 @@ struct AttachmentTests {
                     let block = try #require(user["content"]?.arrayValue?.first { $0["type"] == "image" })
                     #expect(block["omitted"] == true && block["mimeType"] == "image/png" && block["fileName"] == "dot.png" && block["bytes"] == 70)
                     #expect(block["data"] == nil)
+                    // A later turn does not send the earlier image again, only its name.
+                    _ = try await client.callRaw(method: "chat.send", params: ["sessionKey": "pics", "message": "same one?", "idempotencyKey": "img-3"])
+                    _ = try await client.chatEvents(runId: "img-3")
                 }
             }
+            let later = try #require(model.requests.last?["messages"]?.arrayValue)
+            #expect(later.first { $0["role"] == "user" }?["content"] == "what is this?\n[earlier image: dot.png]")
+            #expect(!GatewayJSON.string(later).contains("image_url"))
             let openAI = try #require(model.requests.first?["messages"]?.arrayValue?.last)
             #expect(openAI["content"]?[0]?["text"] == "what is this?")
             #expect(openAI["content"]?[1]?["image_url"]?["url"] == .string("data:image/png;base64," + Self.png))
-            let anthropic = try #require(model.requests.last?["messages"]?.arrayValue?.last)
+            let anthropic = try #require(model.requests.dropLast().last?["messages"]?.arrayValue?.last)
             #expect(anthropic["content"]?[0]?["type"] == "image" && anthropic["content"]?[0]?["source"]?["media_type"] == "image/png")
             #expect(anthropic["content"]?[0]?["source"]?["data"] == .string(Self.png))
         }

@@ -139,27 +139,24 @@ final class ConnectionSession: @unchecked Sendable {
             }
             return
         }
-        if let held = heldChallenge {
-            // The first frame decides: a `register` makes this an adapter socket, and the other
-            // speak-first dialects go on without the challenge; anything else gets it now.
-            held.cancel()
-            heldChallenge = nil
-            switch Self.firstFrameKind(message) {
-            case .register:
-                startAdapter(first: Data(message.readableBytesView))
-                return
-            case .speaksFirst:
-                break
-            case .other:
-                sendChallenge()
-            }
-        }
         var message = message
         if !dialectChosen {
+            // The first frame, read once, decides the dialect (and whether a held challenge is sent).
             dialectChosen = true
-            if case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read),
-                let chosen = WireDialect.of(firstFrame: envelope).makeTranslator()
-            {
+            let envelope = try? message.withUnsafeReadableBytes(FrameEnvelope.read).get()
+            let dialect = envelope.map(WireDialect.of(firstFrame:)) ?? .openClaw
+            if let held = heldChallenge {
+                held.cancel()
+                heldChallenge = nil
+                // A `register` makes this an adapter socket; the other speak-first dialects go on
+                // without the challenge; anything else gets it now.
+                if envelope?.type == "register" {
+                    startAdapter(first: Data(message.readableBytesView))
+                    return
+                }
+                if dialect == .openClaw { sendChallenge() }
+            }
+            if let chosen = dialect.makeTranslator(browser: browserOrigin != nil) {
                 translator = chosen
                 connection.speak(chosen)
                 logger.debug("socket speaks another dialect", metadata: ["sb.dialect": "\(chosen.dialect.rawValue)"])
@@ -286,19 +283,6 @@ final class ConnectionSession: @unchecked Sendable {
         adapterInbox = continuation
         tasks.run { [self] in
             await serveAdapter(first: first, inbox: inbox)
-        }
-    }
-
-    enum FirstFrameKind { case register, speaksFirst, other }
-
-    /// An adapter's `register`, another dialect whose clients speak first (`hello`, the daemon's
-    /// `connect`, JSON-RPC), or anything else.
-    static func firstFrameKind(_ message: ByteBuffer) -> FirstFrameKind {
-        guard case .success(let envelope) = message.withUnsafeReadableBytes(FrameEnvelope.read) else { return .other }
-        switch envelope.type {
-        case "register": return .register
-        case "hello", "connect": return .speaksFirst
-        default: return envelope.jsonrpc == nil ? .other : .speaksFirst
         }
     }
 

@@ -11,6 +11,7 @@ import SwitchboardProtocol
 /// authenticate with the token or password only (as OpenClaw clients without a device do).
 struct DaemonDialect: DialectTranslator {
     var dialect: WireDialect { .daemon }
+    let defaultScopes: JSONValue
 
     func inbound(_ frame: ByteBuffer) -> DialectInbound {
         guard case .object(let object)? = Self.decode(frame) else {
@@ -19,7 +20,7 @@ struct DaemonDialect: DialectTranslator {
         switch object["type"]?.stringValue {
         case "connect":
             let fields = object["params"]?.objectValue ?? object
-            return .frame(Self.connectRequest(Self.connectParams(fields)))
+            return .frame(Self.connectRequest(connectParams(fields)))
         case "request":
             guard let requestId = object["requestId"]?.stringValue, !requestId.isEmpty else {
                 return .reply(Self.error(requestId: object["requestId"] ?? .null, "INVALID_REQUEST", "request.requestId: required non-empty string"))
@@ -38,7 +39,7 @@ struct DaemonDialect: DialectTranslator {
 
     /// OpenClaw connect params for the daemon's fields: its single protocol number is taken
     /// when the gateway speaks it, else the gateway's own range is offered.
-    static func connectParams(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+    func connectParams(_ fields: [String: JSONValue]) -> [String: JSONValue] {
         var range = (ProtocolVersion.minimumSupported, ProtocolVersion.current)
         if let version = fields["protocolVersion"]?.intValue, (ProtocolVersion.minimumSupported...ProtocolVersion.current).contains(version) {
             range = (version, version)
@@ -52,10 +53,8 @@ struct DaemonDialect: DialectTranslator {
         ]
         if let role = fields["role"] { params["role"] = role }
         if let auth = fields["auth"] { params["auth"] = auth }
-        // `mode: "readonly"` asks for read access only; an operator asks for what the CLI does
-        // (the gateway still grants only what the credentials allow).
-        params["scopes"] = fields["mode"] == "readonly"
-            ? ["operator.read"] : .array(OperatorScope.cliDefaults.map { .string($0.rawValue) })
+        // `mode: "readonly"` asks for read access only.
+        params["scopes"] = fields["mode"] == "readonly" ? ["operator.read"] : defaultScopes
         return params
     }
 

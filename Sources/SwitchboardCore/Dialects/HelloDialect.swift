@@ -11,6 +11,9 @@ final class HelloDialect: DialectTranslator {
     var dialect: WireDialect { .hello }
     /// Set once the handshake was answered: from then on frames pass through untouched.
     private let answered = Atomic<Bool>(false)
+    private let defaultScopes: JSONValue
+
+    init(defaultScopes: JSONValue) { self.defaultScopes = defaultScopes }
 
     func inbound(_ frame: ByteBuffer) -> DialectInbound {
         guard case .object(let hello)? = Self.decode(frame), hello["type"] == "hello" else { return .frame(frame) }
@@ -27,6 +30,8 @@ final class HelloDialect: DialectTranslator {
         if let mode = client["mode"]?.stringValue, !ClientInfo.modes.contains(mode) { client["mode"] = "ui" }
         if client["mode"] == nil { client["mode"] = "ui" }
         params["client"] = .object(client)
+        // The target state had no scopes; its clients could call every method.
+        if params["scopes"] == nil { params["scopes"] = defaultScopes }
         return .frame(Self.connectRequest(params))
     }
 

@@ -25,6 +25,9 @@ final class JSONRPCDialect: DialectTranslator {
     /// Internal request id → the client's id; bounded by the connection's in-flight limit.
     private let pending = Mutex<(next: Int, byInternal: [String: Pending])>((0, [:]))
     private let connected = Atomic<Bool>(false)
+    private let defaultScopes: JSONValue
+
+    init(defaultScopes: JSONValue) { self.defaultScopes = defaultScopes }
 
     func inbound(_ frame: ByteBuffer) -> DialectInbound {
         guard let value = Self.decode(frame) else { return .reply(Self.error(id: .null, -32700, "parse error: not valid JSON")) }
@@ -55,7 +58,7 @@ final class JSONRPCDialect: DialectTranslator {
             return key
         }
         if method == "connect" && !connected.load(ordering: .relaxed) {
-            params = .object(Self.connectDefaults(params?.objectValue ?? [:]))
+            params = .object(connectDefaults(params?.objectValue ?? [:]))
         }
         var frame: [String: JSONValue] = ["type": "req", "id": .string(gatewayId), "method": .string(method)]
         if let params, params != .null { frame["params"] = params }
@@ -63,12 +66,11 @@ final class JSONRPCDialect: DialectTranslator {
     }
 
     /// OpenClaw connect params with defaults for what a JSON-RPC client leaves out.
-    static func connectDefaults(_ given: [String: JSONValue]) -> [String: JSONValue] {
+    func connectDefaults(_ given: [String: JSONValue]) -> [String: JSONValue] {
         var params = given
         if params["minProtocol"] == nil { params["minProtocol"] = .int(ProtocolVersion.minimumSupported) }
         if params["maxProtocol"] == nil { params["maxProtocol"] = .int(ProtocolVersion.current) }
-        // Without scopes an operator would be granted none; ask for what the CLI does.
-        if params["scopes"] == nil { params["scopes"] = .array(OperatorScope.cliDefaults.map { .string($0.rawValue) }) }
+        if params["scopes"] == nil { params["scopes"] = defaultScopes }
         var client = params["client"]?.objectValue ?? [:]
         if client["id"] == nil { client["id"] = "gateway-client" }
         if client["version"] == nil { client["version"] = "unknown" }

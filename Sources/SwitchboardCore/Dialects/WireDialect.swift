@@ -25,14 +25,23 @@ enum WireDialect: String, Sendable {
         }
     }
 
-    /// A translator for this dialect; nil for OpenClaw's own frames.
-    func makeTranslator() -> (any DialectTranslator)? {
+    /// A translator for this dialect; nil for OpenClaw's own frames. `browser`: a page opened
+    /// the socket, so a client that names no scopes asks for what a page may hold.
+    func makeTranslator(browser: Bool) -> (any DialectTranslator)? {
+        let scopes = Self.defaultScopes(browser: browser)
         switch self {
-        case .openClaw: nil
-        case .hello: HelloDialect()
-        case .daemon: DaemonDialect()
-        case .jsonRPC: JSONRPCDialect()
+        case .openClaw: return nil
+        case .hello: return HelloDialect(defaultScopes: scopes)
+        case .daemon: return DaemonDialect(defaultScopes: scopes)
+        case .jsonRPC: return JSONRPCDialect(defaultScopes: scopes)
         }
+    }
+
+    /// What a dialect's client that names no scopes asks for: what the CLI asks for (a page:
+    /// what a deviceless page may hold). Without scopes an operator would be granted none; the
+    /// gateway still grants only what the credentials and the origin allow.
+    static func defaultScopes(browser: Bool) -> JSONValue {
+        .array((browser ? BrowserScopes.defaults : OperatorScope.cliDefaults).map { .string($0.rawValue) })
     }
 }
 

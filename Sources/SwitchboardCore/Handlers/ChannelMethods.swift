@@ -54,6 +54,11 @@ struct ChannelMethods {
         var params = params
         params.idempotencyKey = try InputLimits.idempotencyKey(params.idempotencyKey)
         if let problem = InputLimits.problem(params.to, field: "to", max: InputLimits.adapterId) { throw GatewayError.invalidRequest("invalid params: \(problem)") }
+        let links = [params.mediaUrl].compactMap { $0 } + (params.mediaUrls ?? [])
+        if links.count > InputLimits.listItems { throw GatewayError.invalidRequest("invalid params: mediaUrls: at most \(InputLimits.listItems) links (got \(links.count))") }
+        if let long = links.firstIndex(where: { $0.count > Send.Params.maxMediaUrlLength }) {
+            throw GatewayError.invalidRequest("invalid params: media link \(long): at most \(Send.Params.maxMediaUrlLength) characters")
+        }
         guard let text = params.text else { throw GatewayError.invalidRequest("send needs message or mediaUrl: both are empty") }
         let route = try route(channel: params.channel, accountId: params.accountId, channels: channels)
         let message = NewOutboxMessage(

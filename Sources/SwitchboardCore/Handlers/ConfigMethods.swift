@@ -58,17 +58,10 @@ struct ConfigMethods {
         var result = ConfigGet.Result(
             path: path, exists: snapshot.exists, valid: issues.isEmpty, config: redacted, effective: effective, hash: snapshot.hash, issues: issues
         )
-        if snapshot.exists { result.raw = rawText(path: path, snapshot: snapshot, redacted: redacted) }
+        // Always the redacted JSON, never the file's own text: a comment can hold a secret
+        // (`// old token: …`) that no key-based redaction sees.
+        if snapshot.exists { result.raw = GatewayJSON.string(redacted, pretty: true) }
         return result
-    }
-
-    /// The file's own text (comments and all) when nothing in it is redacted and it is still the
-    /// version `hash` names; otherwise the redacted config as JSON.
-    static func rawText(path: String, snapshot: ConfigFileSnapshot, redacted: JSONValue) -> String {
-        if redacted == snapshot.parsed, let data = FileManager.default.contents(atPath: path), ConfigLoader.sha256Hex(data) == snapshot.hash {
-            return String(decoding: data, as: UTF8.self)
-        }
-        return GatewayJSON.string(redacted, pretty: true)
     }
 
     static func write(

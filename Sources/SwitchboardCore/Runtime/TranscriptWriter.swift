@@ -114,14 +114,23 @@ enum TranscriptContext {
         var messages: [AgentMessage] = []
         let answered = Set(entries.compactMap { $0.message.role == "toolResult" ? $0.message.toolCallId : nil })
         var offered = Set<String>()
+        let newestUser = entries.last { $0.message.role == "user" }?.id
         for entry in entries {
             let message = entry.message
             switch message.role {
             case "user":
                 var user = AgentMessage.user(message.text)
-                user.images = message.content.compactMap { block in
-                    guard block.type == "image", let type = block.mimeType, let data = block.data else { return nil }
-                    return AgentImage(mediaType: type, base64: data)
+                let images = message.content.filter { $0.type == "image" }
+                if entry.id == newestUser {
+                    user.images = images.compactMap { block in
+                        guard let type = block.mimeType, let data = block.data else { return nil }
+                        return AgentImage(mediaType: type, base64: data)
+                    }
+                } else if !images.isEmpty {
+                    // Only the newest message's images are sent again: every earlier one would be
+                    // re-sent (and paid for) on every later turn.
+                    let names = images.map { $0.fileName ?? $0.mimeType ?? "image" }.joined(separator: ", ")
+                    user.text += (user.text.isEmpty ? "" : "\n") + "[earlier image: \(names)]"
                 }
                 if user.text.isEmpty && user.images.isEmpty { continue }
                 messages.append(user)

@@ -13,6 +13,10 @@ final class HealthSessionSource: Sendable {
     private let cached = Mutex<Counts>(Counts())
     /// How many recently updated sessions are listed.
     static let recentLimit = 10
+    /// Counts are read at most this often: `health {probe: true}` needs no scope, so a client
+    /// repeating it must not turn into a database scan per call.
+    static let minReadIntervalMs = 1_000
+    private let lastRead = Mutex<ContinuousClock.Instant?>(nil)
 
     struct Counts {
         var total = 0
@@ -26,8 +30,16 @@ final class HealthSessionSource: Sendable {
         self.agents = agents
     }
 
-    /// Reads the counts again; keeps the last ones if the store cannot answer.
+    /// Reads the counts again (at most every ``minReadIntervalMs``); keeps the last ones if the
+    /// store cannot answer.
     func update() async {
+        let due = lastRead.withLock { last in
+            let now = ContinuousClock.now
+            guard last.map({ now - $0 >= .milliseconds(Self.minReadIntervalMs) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         guard let byAgent = try? await store.sessionCountsByAgent(),
             let recent = try? await store.sessions(limit: Self.recentLimit, search: nil, activeSinceMs: nil, agentId: nil, label: nil)
         else { return }

@@ -31,8 +31,9 @@ struct DialectTests {
                 let hello = try #require(try await Self.next(socket))
                 #expect(hello["type"] == "hello-ok" && hello["protocol"] == 4 && hello["policy"]?["tickIntervalMs"] == 200)
                 #expect(hello["snapshot"]?["presence"]?.arrayValue != nil && hello["features"]?["methods"]?.arrayValue?.isEmpty == false)
-                try await socket.send(text: #"{"type":"req","id":"h1","method":"health"}"#)
-                #expect(try await socket.response(id: "h1")?["payload"]?["ok"] == true)
+                // A target-state client names no scopes and may still call read methods.
+                try await socket.send(text: #"{"type":"req","id":"h1","method":"status"}"#)
+                #expect(try await socket.response(id: "h1")?["ok"] == true)
                 #expect(try await socket.receive { $0["type"] == "event" && $0["event"] == "tick" } != nil)
                 try await socket.close()
             }
@@ -160,6 +161,13 @@ struct DialectTests {
                 #expect(refused["error"]?["details"]?["code"] == "CONTROL_UI_ORIGIN_NOT_ALLOWED")
             }
             #expect(page.code == 1008)
+            // The gateway's own page speaking JSON-RPC without scopes asks for what a page may hold.
+            _ = try await RawSocket.session(url: gateway.url, headers: ["Origin": gateway.httpBase]) { socket in
+                try await socket.send(text: #"{"jsonrpc":"2.0","id":1,"method":"connect","params":{"auth":{"token":"\#(Self.token)"}}}"#)
+                let hello = try #require(try await socket.receive { $0["jsonrpc"] == "2.0" })
+                #expect(hello["result"]?["auth"]?["scopes"] == ["operator.read", "operator.write"], "\(hello)")
+                try await socket.close()
+            }
         }
     }
 }

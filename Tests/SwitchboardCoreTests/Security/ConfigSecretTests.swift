@@ -46,6 +46,23 @@ struct ConfigSecretTests {
         }
     }
 
+    @Test("a secret in a comment of a file with no secret key never reaches config.get's raw")
+    func commentsStayInside() async throws {
+        let config = """
+            {
+              // retired token, kept for the rollback: tok-COMMENT-999
+              logging: { level: "info" }
+            }
+            """
+        try await TestGateway.with(config: config) { gateway in
+            try await gateway.withClient { client in
+                let got = try await client.callRaw(method: "config.get", params: nil)
+                let raw = try #require(got.payload?["raw"]?.stringValue)
+                #expect(!raw.contains("tok-COMMENT-999") && raw.contains("\"info\""))
+            }
+        }
+    }
+
     @Test func redactionUnit() {
         let value: JSONValue = [
             "list": [["runner": ["args": ["-p", "x", "--password", "hunter2", "--secret=s", "OPENAI_API_KEY=sk"], "url": "wss://u:p@h:1/p"]]],

@@ -36,6 +36,24 @@ struct InputBoundsTests {
         }
     }
 
+    @Test("send's media links are bounded in number and length, and the error says which")
+    func mediaLinks() async throws {
+        try await TestGateway.with { gateway in
+            _ = try await RawSocket.session(url: gateway.url) { socket in
+                _ = try await socket.handshake(.test())
+                let many = JSONValue.array((0...64).map { .string("https://example.com/\($0).png") })
+                let tooMany = try await socket.call("send", params: ["to": "x", "mediaUrls": many, "idempotencyKey": "m1"])
+                #expect(tooMany["error"]?["message"] == "invalid params: mediaUrls: at most 64 links (got 65)")
+                let long = JSONValue.string("https://example.com/" + String(repeating: "a", count: 3_000))
+                let tooLong = try await socket.call("send", params: ["to": "x", "mediaUrl": "https://example.com/ok.png", "mediaUrls": [long], "idempotencyKey": "m2"])
+                #expect(tooLong["error"]?["message"] == "invalid params: media link 1: at most 2048 characters")
+                let empty = try await socket.call("send", params: ["to": "x", "idempotencyKey": "m3"])
+                #expect(empty["error"]?["message"] == "send needs message or mediaUrl: both are empty")
+                try await socket.close()
+            }
+        }
+    }
+
     @Test("connect fields that presence and pairing store are bounded")
     func connectFieldsAreBounded() async throws {
         try await TestGateway.with { gateway in

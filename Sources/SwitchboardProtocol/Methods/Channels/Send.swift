@@ -13,6 +13,8 @@ public enum Send: GatewayMethod {
         /// link is sent on its own line after the message.
         public var mediaUrl: String?
         public var mediaUrls: [String]?
+        /// Longest media link accepted.
+        public static let maxMediaUrlLength = 2_048
         /// `telegram` or an adapter platform; optional when only one channel can send.
         public var channel: String?
         /// An adapter node id (picks the node when several serve the platform).

@@ -10,9 +10,8 @@ public enum ConfigGet: GatewayMethod {
         public var valid: Bool
         /// The file's content with secrets replaced by `"__REDACTED__"`.
         public var config: JSONValue
-        /// The file as text for editors (OpenClaw's `raw`): the file itself when it holds no
-        /// secret, else `config` as JSON (comments dropped). Sending it back to `config.set`
-        /// keeps the redacted secrets.
+        /// The file as text for editors (OpenClaw's `raw`): `config` as JSON, so comments (which
+        /// could hold secrets) are dropped. Sending it back to `config.set` keeps the redacted secrets.
         public var raw: String?
         /// The effective configuration (defaults, file, env, flags), redacted.
         public var effective: JSONValue
