@@ -123,10 +123,12 @@ async function sendConnect() {
   if (token) connectParams.auth = { token };
   try {
     await request("connect", connectParams);
-    connected = true; attempt = 0; needToken = false;
+    attempt = 0; needToken = false;
     document.getElementById("auth").classList.remove("shown");
-    setStatus("connected", "connected"); sendButton.disabled = false;
+    // History first: it replaces the log, so a message typed before it arrived would vanish.
     await loadHistory();
+    connected = true;
+    setStatus("connected", "connected"); sendButton.disabled = false;
   } catch (error) {
     const code = error.details && error.details.code || "";
     if (code.startsWith("AUTH_")) {
