@@ -20,6 +20,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments`; stdout and stderr go to one pipe, or appended to
     /// `outputPath` when given (a long-running child nobody reads must not fill a pipe).
     public init(executable: String, arguments: [String], environment: [String: String], outputPath: String? = nil) throws {
+        StallWatchdog.start()
         var pipe: [Int32] = [0, 0]
         guard Glibc.pipe(&pipe) == 0 else { throw POSIXError(.EIO) }
         var actions = posix_spawn_file_actions_t()

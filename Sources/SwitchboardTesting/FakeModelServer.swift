@@ -110,6 +110,7 @@ public final class FakeModelServer: Sendable {
 
     /// Runs the server on a free port for the duration of `body`.
     public static func with<T: Sendable>(_ body: @Sendable (FakeModelServer) async throws -> T) async throws -> T {
+        StallWatchdog.start()
         let box = ServerBox()
         let router = Router()
         router.post("/v1/chat/completions") { request, _ -> Response in

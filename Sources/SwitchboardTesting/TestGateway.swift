@@ -58,6 +58,7 @@ public struct TestGateway: Sendable {
     private static func run<T: Sendable>(
         loaded: LoadedConfiguration, paths: GatewayPaths, environment: [String: String], overrides: [String: String], _ body: @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
+        StallWatchdog.start()
         let logging = GatewayLogging(level: .debug)
         let logger = logging.makeLogger(label: "switchboard.test", console: "off")
         let launch = GatewayLaunch(paths: paths, environment: environment, overrides: overrides)

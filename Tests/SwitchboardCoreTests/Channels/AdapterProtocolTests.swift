@@ -113,7 +113,9 @@ struct AdapterProtocolTests {
             let held = Gate()
             defer { held.open() }
             model.enqueue(.held(["slow ", "and done"], until: held), .text(["fast"]), .text(["second in c1"]))
-            try await TestGateway.with(config: adapterConfig(model)) { gateway in
+            // "a" is silent mid-stream for as long as "b" takes: no idle timeout may cut it on a loaded box.
+            let config = modelConfig(model, extra: #"channels: { adapter: { secret: "s3cret", dmPolicy: "open", groupAllowFrom: ["*"] } },"#, idleTimeoutMs: 600_000)
+            try await TestGateway.with(config: config) { gateway in
                 _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
                     _ = try await socket.register()
                     try await socket.send(text: message("a", channel: "c1"))

@@ -22,7 +22,8 @@ struct HostileClientTests {
             for index in 0..<1000 {
                 let socket = try await RawTCP.connect(port: gateway.port)
                 // Half of them start an upgrade request and never finish it.
-                if index % 2 == 0 { try await socket.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n") }
+                // (On a loaded box the deadline may already have closed it; that is the behaviour under test.)
+                if index % 2 == 0 { try? await socket.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n") }
                 sockets.append(socket)
             }
             #expect(try await gateway.serves(), "a good client is served while 1,000 sockets hang")
@@ -98,14 +99,15 @@ struct HostileClientTests {
     @Test("slowloris: upgrade requests trickled a byte at a time are cut at the deadline")
     func slowloris() async throws {
         try await HostileGateway.with { gateway in
-            let request = Array(WebSocketWire.upgradeRequest().utf8)
+            // A long request (a 4 KiB header), so trickling it takes longer than the deadline on any box.
+            let request = Array(WebSocketWire.upgradeRequest(headers: ["X-Padding": String(repeating: "p", count: 4096)]).utf8)
             var sockets: [RawTCP] = []
             for _ in 0..<50 {
                 let socket = try await RawTCP.connect(port: gateway.port)
                 try await socket.send(Array(request.prefix(10)))
                 sockets.append(socket)
             }
-            // Keep trickling until the server hangs up; it must within the 1 s deadline plus slack.
+            // Keep trickling until the server hangs up; it must within the deadline plus slack.
             let started = ContinuousClock.now
             var offset = 10
             while sockets.contains(where: \.isOpen), offset < request.count - 1, ContinuousClock.now - started < .seconds(10) {
