@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 enum ScenarioName: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case startup, handshake, rpc, fanout, stream, turns, memory, soak
+    case startup, handshake, rpc, fanout, stream, turns, adapter, telegram, memory, soak
 }
 
 /// `switchboard-bench run [scenario…]`: the standard set, or the scenarios named.
@@ -47,6 +47,8 @@ struct RunCommand: AsyncParsableCommand {
             case .fanout: try await FanoutScenario(context: context).run()
             case .stream: try await StreamScenario(context: context).run()
             case .turns: try await TurnsScenario(context: context).run()
+            case .adapter: try await AdapterScenario(context: context).run()
+            case .telegram: try await TelegramScenario(context: context).run()
             case .soak: try await SoakScenario(context: context).run()
             }
             print(String(format: "  (%@ took %.0f s)", scenario.rawValue, BenchClock.seconds(since: started)))

@@ -39,6 +39,7 @@ public final class FakeTelegramServer: Sendable {
         var nextMessageId = 10_000
         var updates: [(id: Int, json: JSONValue)] = []
         var sent: [Sent] = []
+        var sentCount = 0
         var sendScript: [SendBehaviour] = []
         var sendAttempts = 0
         var offsets: [Int] = []
@@ -50,10 +51,18 @@ public final class FakeTelegramServer: Sendable {
     public let port: Int
     /// Yields the running count each time a message is delivered.
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    /// Yields each delivered message (the bench matches replies to chats with it).
+    public let deliveries = AsyncStream<Sent>.makeStream(bufferingPolicy: .unbounded)
     /// Yields each `sendMessage` attempt (answered or not).
     public let sendAttempted = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
 
-    init(port: Int) { self.port = port }
+    /// False for the bench: delivered messages are counted and streamed, not kept.
+    let keepsSent: Bool
+
+    init(port: Int, keepsSent: Bool) {
+        self.port = port
+        self.keepsSent = keepsSent
+    }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -98,7 +107,7 @@ public final class FakeTelegramServer: Sendable {
         }
     }
 
-    public static func with<T: Sendable>(_ body: @Sendable (FakeTelegramServer) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(keepsSent: Bool = true, _ body: @Sendable (FakeTelegramServer) async throws -> T) async throws -> T {
         let box = Box()
         let router = Router()
         router.post("/:bot/:method") { request, context -> Response in
@@ -108,7 +117,7 @@ public final class FakeTelegramServer: Sendable {
         return try await LoopbackServer.with(label: "fake-telegram") { onRunning in
             Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: Logger(label: "fake-telegram"))
         } _: { port in
-            let server = FakeTelegramServer(port: port)
+            let server = FakeTelegramServer(port: port, keepsSent: keepsSent)
             box.server = server
             defer {
                 server.releasePollers()
@@ -202,15 +211,19 @@ public final class FakeTelegramServer: Sendable {
             if text.utf16.count > 4096 {
                 return Self.json(.badRequest, ["ok": false, "error_code": 400, "description": "Bad Request: message is too long"])
             }
-            let (messageId, count) = state.withLock { state -> (Int, Int) in
+            let (sent, count) = state.withLock { state -> (Sent, Int) in
                 state.nextMessageId += 1
-                state.sent.append(
-                    Sent(chatId: chatId, text: text, parseMode: body["parse_mode"]?.stringValue, messageId: state.nextMessageId,
-                        replyTo: body["reply_parameters"]?["message_id"]?.intValue)
+                let sent = Sent(
+                    chatId: chatId, text: text, parseMode: body["parse_mode"]?.stringValue, messageId: state.nextMessageId,
+                    replyTo: body["reply_parameters"]?["message_id"]?.intValue
                 )
-                return (state.nextMessageId, state.sent.count)
+                if keepsSent { state.sent.append(sent) }
+                state.sentCount += 1
+                return (sent, state.sentCount)
             }
+            let messageId = sent.messageId
             delivered.continuation.yield(count)
+            deliveries.continuation.yield(sent)
             return Self.json(.ok, ["ok": true, "result": ["message_id": .int(messageId), "chat": ["id": .string(chatId)]]])
         }
     }

@@ -9,6 +9,8 @@ final class RequestLoop: @unchecked Sendable {
     private let method: String
     private let inFlight: Int
     private let stopAtNs: UInt64
+    /// Wait between an answer and the next request (0: at once).
+    private let pauseNs: Int64
     private var nextId = 0
     private var sentAt: [Int: UInt64] = [:]
     private(set) var samples = Samples()
@@ -16,11 +18,12 @@ final class RequestLoop: @unchecked Sendable {
     private let done: EventLoopPromise<Void>
 
     /// Starts at once; `finished` completes after the deadline once every answer is in.
-    init(connection: LoadConnection, method: String, inFlight: Int, stopAtNs: UInt64) {
+    init(connection: LoadConnection, method: String, inFlight: Int, stopAtNs: UInt64, pauseNs: Int64 = 0) {
         self.connection = connection
         self.method = method
         self.inFlight = inFlight
         self.stopAtNs = stopAtNs
+        self.pauseNs = pauseNs
         self.done = connection.eventLoop.makePromise()
         connection.eventLoop.execute { self.start() }
         connection.channel.closeFuture.whenComplete { _ in
@@ -54,7 +57,11 @@ final class RequestLoop: @unchecked Sendable {
         samples.add(now - sent)
         if !FrameScan.isSuccess(message) { errors += 1 }
         if now < stopAtNs {
-            sendNext()
+            if pauseNs > 0 {
+                connection.eventLoop.scheduleTask(in: .nanoseconds(pauseNs)) { self.sendNext() }
+            } else {
+                sendNext()
+            }
         } else if sentAt.isEmpty {
             connection.setReceiver(nil)
             done.succeed()

@@ -12,8 +12,16 @@ enum BaselineKind: String, CaseIterable, ExpressibleByArgument, Sendable {
     case echo
     /// The same echo, decoding each frame with Codable and encoding it again: the stack's limit.
     case codable
+    /// The minimal agent turn built from the same libraries (``BaselineTurnServer``).
+    case turn
 
-    var label: String { self == .echo ? "baseline (a) NIO echo" : "baseline (b) NIO + Codable" }
+    var label: String {
+        switch self {
+        case .echo: "baseline (a) NIO echo"
+        case .codable: "baseline (b) NIO + Codable"
+        case .turn: "baseline (c) minimal turn"
+        }
+    }
 }
 
 /// `switchboard-bench baseline-server`: the baseline servers, run as their own processes so
@@ -24,8 +32,14 @@ struct BaselineServerCommand: AsyncParsableCommand {
     @Option(help: "echo or codable") var kind: BaselineKind = .echo
     @Option(help: "TCP port on 127.0.0.1") var port: Int
     @Option(help: "Event loop threads (the gateway uses one per core)") var threads = System.coreCount
+    @Option(help: "turn: the provider's chat completions URL") var providerUrl: String?
+    @Option(help: "turn: the SQLite file") var database: String?
 
     func run() async throws {
+        if kind == .turn {
+            guard let providerUrl, let database else { throw ValidationError("--kind turn needs --provider-url and --database") }
+            return try await BaselineTurnServer(port: port, threads: threads, providerURL: providerUrl, databasePath: database).run()
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let kind = kind
         let upgrader = NIOWebSocketServerUpgrader(

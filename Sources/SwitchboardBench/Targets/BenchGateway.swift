@@ -12,7 +12,7 @@ enum BenchGateway {
 
     /// Config: token auth, long ticks (no keepalive noise in the figures), and a fake provider
     /// when `providerBaseURL` is given (chat deltas unthrottled so every chunk is an event).
-    static func config(providerBaseURL: String? = nil, extraGateway: String = "") -> String {
+    static func config(providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "") -> String {
         var models = ""
         if let providerBaseURL {
             models = """
@@ -21,14 +21,14 @@ enum BenchGateway {
                 """
         }
         return """
-            { gateway: { auth: { mode: "token" }, tickIntervalMs: 600000 \(extraGateway) } \(models) }
+            { gateway: { auth: { mode: "token" }, tickIntervalMs: 600000 \(extraGateway) } \(models) \(extraTop) }
             """
     }
 
     /// Starts a gateway in a fresh state dir and waits for `/ready`.
-    static func start(label: String, providerBaseURL: String? = nil, extraGateway: String = "") async throws -> ServerProcess {
+    static func start(label: String, providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "") async throws -> ServerProcess {
         let server = try ServerProcess.spawnGateway(
-            config: config(providerBaseURL: providerBaseURL, extraGateway: extraGateway), stateDir: temporaryStateDir(label)
+            config: config(providerBaseURL: providerBaseURL, extraGateway: extraGateway, extraTop: extraTop), stateDir: temporaryStateDir(label)
         )
         do {
             try await server.waitUntilReady()

@@ -47,7 +47,7 @@ final class ServerProcess: Sendable {
         environment["SWITCHBOARD_GATEWAY_TOKEN"] = BenchGateway.token
         let start = BenchClock.nowNs()
         var command = (ProcessInfo.processInfo.environment["SWITCHBOARD_BENCH_WRAPPER"] ?? "").split(separator: " ").map(String.init)
-        command += [sibling("switchboard"), "gateway", "run", "--port", String(port), "--log-level", logLevel, "--config", configPath]
+        command += ServerPinning.command(sibling("switchboard")) + ["gateway", "run", "--port", String(port), "--log-level", logLevel, "--config", configPath]
         let child = try ChildProcess(
             executable: command[0], arguments: Array(command.dropFirst()), environment: environment, outputPath: stateDir + "/gateway.console.log"
         )
@@ -55,14 +55,18 @@ final class ServerProcess: Sendable {
     }
 
     /// A baseline server (`switchboard-bench baseline-server`).
-    static func spawnBaseline(_ kind: BaselineKind, threads: Int) throws -> ServerProcess {
+    static func spawnBaseline(_ kind: BaselineKind, threads: Int, providerBaseURL: String? = nil) throws -> ServerProcess {
         let port = try FreePort.pick()
         let stateDir = NSTemporaryDirectory() + "sb-bench-\(kind.rawValue)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         let start = BenchClock.nowNs()
+        var arguments = ["baseline-server", "--kind", kind.rawValue, "--port", String(port), "--threads", String(threads)]
+        if kind == .turn, let providerBaseURL {
+            arguments += ["--provider-url", providerBaseURL + "/chat/completions", "--database", stateDir + "/turns.sqlite"]
+        }
         let child = try ChildProcess(
-            executable: sibling("switchboard-bench"),
-            arguments: ["baseline-server", "--kind", kind.rawValue, "--port", String(port), "--threads", String(threads)],
+            executable: ServerPinning.command(sibling("switchboard-bench"))[0],
+            arguments: Array(ServerPinning.command(sibling("switchboard-bench")).dropFirst()) + arguments,
             environment: ProcessInfo.processInfo.environment, outputPath: stateDir + "/console.log"
         )
         return ServerProcess(name: kind.label, port: port, stateDir: stateDir, child: child, spawnedAtNs: start)

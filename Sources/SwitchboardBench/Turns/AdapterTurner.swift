@@ -1,0 +1,78 @@
+import Foundation
+import NIOCore
+
+/// One adapter connection (a Clara-style node on `/adapter`) running a closed loop of
+/// `message` → its `response_end`.
+///
+/// `@unchecked Sendable`: `waiting` is touched only on the connection's event loop.
+final class AdapterTurner: TurnDriver, @unchecked Sendable {
+    static let secret = "switchboard-bench-adapter-secret"
+    let connection: LoadConnection
+    let index: Int
+    private var waiting: [String: EventLoopPromise<Void>] = [:]
+    private var registered: EventLoopPromise<Void>?
+    private static let end = FrameField(marker: "\"type\":\"response_end\"", key: "request_id")
+    private static let registeredMarker = Array("\"type\":\"registered\"".utf8)
+
+    /// Opens `/adapter` and registers as node `bench-<index>` with the streaming capability.
+    init(client: LoadClient, index: Int) async throws {
+        let (connection, _) = try await client.connect(path: "/adapter")
+        self.connection = connection
+        self.index = index
+        let ready = try await connection.eventLoop.submit { () -> EventLoopFuture<Void> in
+            let promise = connection.eventLoop.makePromise(of: Void.self)
+            self.registered = promise
+            connection.setReceiver { [unowned self] frame, _ in self.observe(frame) }
+            connection.send(ByteBuffer(string: #"{"type":"register","node_id":"bench-\#(index)","platform":"bench","capabilities":["streaming"],"secret":"\#(Self.secret)"}"#))
+            connection.channel.closeFuture.whenComplete { _ in
+                self.registered?.fail(LoadClientError.unexpected("adapter socket closed (code \(connection.closeCode.map(String.init) ?? "none"))"))
+                self.registered = nil
+                let waiting = self.waiting
+                self.waiting = [:]
+                for promise in waiting.values { promise.fail(LoadClientError.unexpected("adapter socket closed with a message outstanding")) }
+            }
+            return promise.futureResult
+        }.get()
+        try await ready.get()
+    }
+
+    private func observe(_ frame: ByteBuffer) {
+        if let registered, frame.readableBytesView.firstRange(of: Self.registeredMarker) != nil {
+            self.registered = nil
+            registered.succeed(())
+            return
+        }
+        if FrameScan.contains(Array("\"type\":\"error\"".utf8), in: frame) {
+            let text = String(buffer: frame)
+            registered?.fail(LoadClientError.unexpected("adapter error: \(text.prefix(300))"))
+            registered = nil
+            return
+        }
+        guard let id = Self.end.value(in: frame) else { return }
+        waiting.removeValue(forKey: id)?.succeed(())
+    }
+
+    func loop(until stopAt: UInt64, fresh: Bool) async throws -> Samples {
+        var samples = Samples()
+        var turn = 0
+        let run = UUID().uuidString.prefix(8)
+        while BenchClock.nowNs() < stopAt {
+            turn += 1
+            let id = "m-\(run)-\(index)-\(turn)"
+            let channel = fresh ? "c-\(run)-\(index)-\(turn)" : "c-\(index)"
+            let frame = #"{"type":"message","id":"\#(id)","user":{"id":"u\#(index)","name":"Bench"},"channel":{"id":"\#(channel)","type":"dm"},"content":"hello","metadata":{}}"#
+            let sent = BenchClock.nowNs()
+            let done = try await connection.eventLoop.submit { () -> EventLoopFuture<Void> in
+                let promise = self.connection.eventLoop.makePromise(of: Void.self)
+                self.waiting[id] = promise
+                self.connection.send(ByteBuffer(string: frame))
+                return promise.futureResult
+            }.get()
+            try await done.get()
+            samples.add(BenchClock.nowNs() - sent)
+        }
+        return samples
+    }
+
+    func close() async { _ = try? await connection.close().get() }
+}

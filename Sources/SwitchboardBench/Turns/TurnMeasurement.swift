@@ -1,0 +1,111 @@
+import Foundation
+import NIOCore
+
+/// One closed loop of the main job: send a message, wait for its reply, repeat until `stopAt`.
+protocol TurnDriver: Sendable {
+    /// Latencies of every completed turn (message sent → reply seen).
+    func loop(until stopAtNs: UInt64, fresh: Bool) async throws -> Samples
+    func close() async
+}
+
+/// What one cell of a main-job scenario measured.
+struct TurnResult {
+    var rate: Double
+    var latency: Samples
+    var cpuMicrosPerTurn: Double?
+
+    var p50: Double? { latency.percentileMs(0.5) }
+    var p99: Double? { latency.percentileMs(0.99) }
+}
+
+enum TurnMeasurement {
+    /// Runs every driver's loop for `seconds` (after a short warm-up) and reads the server's CPU
+    /// time around the measured part.
+    static func measure(server: ServerProcess, drivers: [any TurnDriver], fresh: Bool, seconds: Double) async throws -> TurnResult {
+        // Warm-up: every driver completes a few turns before the clock starts.
+        _ = try await run(drivers, until: BenchClock.nowNs() + 300_000_000, fresh: fresh)
+        let before = server.sample()
+        let started = BenchClock.nowNs()
+        let latencies = try await run(drivers, until: started + UInt64(seconds * 1e9), fresh: fresh)
+        let elapsed = BenchClock.seconds(since: started)
+        let after = server.sample()
+        let cpu = before.flatMap { before in after.map { Double($0.cpuMicros - before.cpuMicros) } }
+        return TurnResult(
+            rate: Double(latencies.count) / elapsed, latency: latencies,
+            cpuMicrosPerTurn: latencies.count == 0 ? nil : cpu.map { $0 / Double(latencies.count) }
+        )
+    }
+
+    private static func run(_ drivers: [any TurnDriver], until stopAt: UInt64, fresh: Bool) async throws -> Samples {
+        try await withThrowingTaskGroup(of: Samples.self) { group in
+            for driver in drivers {
+                group.addTask { try await driver.loop(until: stopAt, fresh: fresh) }
+            }
+            var all = Samples()
+            for try await samples in group { all.add(contentsOf: samples) }
+            return all
+        }
+    }
+
+    /// Adds a cell's rows: turns/s, p50, p99 and CPU per turn, each against `baseline` when given.
+    static func report(_ context: BenchContext, scenario: String, label: String, _ result: TurnResult, baseline: (name: String, result: TurnResult)?) {
+        let name = baseline?.name
+        context.report.add(scenario, label, "turns/s", "/s", result.rate, baseline: baseline.map { (name!, $0.result.rate) })
+        context.report.add(scenario, label, "p50", "ms", result.p50, baseline: baseline.map { (name!, $0.result.p50) })
+        context.report.add(scenario, label, "p99", "ms", result.p99, baseline: baseline.map { (name!, $0.result.p99) })
+        context.report.add(
+            scenario, label, "gateway CPU per turn", "µs", result.cpuMicrosPerTurn, baseline: baseline.map { (name!, $0.result.cpuMicrosPerTurn) }
+        )
+    }
+}
+
+/// Scans frames for `"key":"value"` without decoding them (the load client must stay cheap:
+/// every gateway connection sees every run's events).
+struct FrameField {
+    let marker: [UInt8]
+    let key: [UInt8]
+
+    init(marker: String, key: String) {
+        self.marker = Array(marker.utf8)
+        self.key = Array("\"\(key)\":\"".utf8)
+    }
+
+    /// The string value of `key` when the frame contains `marker`.
+    func value(in frame: ByteBuffer) -> String? {
+        let view = frame.readableBytesView
+        guard view.firstRange(of: marker) != nil, let found = view.firstRange(of: key) else { return nil }
+        guard let end = view[found.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: view[found.upperBound..<end], as: UTF8.self)
+    }
+}
+
+extension Range where Bound == Int {
+    /// Maps in order, awaiting each element.
+    func asyncMap<T>(_ transform: (Int) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for value in self { result.append(try await transform(value)) }
+        return result
+    }
+
+    /// Maps `width` at a time (opening 200 connections one by one is slow).
+    func concurrentMap<T: Sendable>(width: Int = 32, _ transform: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            var results: [Int: T] = [:]
+            var next = lowerBound
+            while next < Swift.min(upperBound, lowerBound + width) {
+                let index = next
+                group.addTask { (index, try await transform(index)) }
+                next += 1
+            }
+            while let (index, value) = try await group.next() {
+                results[index] = value
+                if next < upperBound {
+                    let index = next
+                    group.addTask { (index, try await transform(index)) }
+                    next += 1
+                }
+            }
+            return self.map { results[$0]! }
+        }
+    }
+}
