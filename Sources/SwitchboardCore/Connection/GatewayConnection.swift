@@ -212,6 +212,23 @@ struct EncodedEvent: Sendable {
         prefix = buffer
     }
 
+    /// An event whose payload JSON is already written (``ChatDeltaFrames``).
+    init<E: GatewayEvent>(_ event: E.Type, encodedPayload: ByteBuffer, dropIfSlow: Bool? = nil) {
+        name = E.name
+        self.dropIfSlow = dropIfSlow ?? E.dropIfSlow
+        requiredScope = E.requiredScope
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(encodedPayload.readableBytes + 48)
+        buffer.writeString("{\"type\":\"event\",\"event\":")
+        JSONStringWriter.write(E.name, to: &buffer)
+        buffer.writeString(",\"payload\":")
+        buffer.writeImmutableBuffer(encodedPayload)
+        prefix = buffer
+    }
+
+    /// The frame without `seq` (tests compare it with the encoder's).
+    var unsequencedFrame: ByteBuffer { frame(seq: nil) }
+
     func frame(seq: Int?) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(prefix.readableBytes + 24)

@@ -73,27 +73,12 @@ final class RunEvents: Sendable {
             return (state.text, delta, state.seq - 1, state.seq)
         }
         guard let pending else { return }
-        let now = clock.nowMs()
-        let assistant = AgentEvent.Payload(
-            runId: runId, seq: pending.seqAgent, stream: "assistant", ts: now, data: ["text": .string(pending.full), "delta": .string(pending.delta)],
-            sessionKey: sessionKey
+        let frames = ChatDeltaFrames(
+            runId: runId, sessionKey: sessionKey, agentId: agentId, agentSeq: pending.seqAgent, chatSeq: pending.seqChat, ts: clock.nowMs(),
+            full: pending.full, delta: pending.delta
         )
-        if let event = try? EncodedEvent(AgentEvent.self, payload: assistant) { bus.broadcastEncoded(event) }
-
-        var v3 = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: pending.seqChat, state: "delta")
-        v3.message = .text(pending.full, role: "assistant", timestamp: now)
-        var v4Full = v3
-        v4Full.deltaText = pending.full
-        v4Full.replace = true
-        v4Full.agentId = agentId
-        var v4Append = ChatEvent.Payload(runId: runId, sessionKey: sessionKey, seq: pending.seqChat, state: "delta")
-        v4Append.deltaText = pending.delta
-        v4Append.agentId = agentId
-        guard let e3 = try? EncodedEvent(ChatEvent.self, payload: v3, dropIfSlow: true),
-            let e4Full = try? EncodedEvent(ChatEvent.self, payload: v4Full, dropIfSlow: true),
-            let e4Append = try? EncodedEvent(ChatEvent.self, payload: v4Append, dropIfSlow: true)
-        else { return }
-        bus.broadcastChatDelta(runId: runId, v3: e3, v4Full: e4Full, v4Append: e4Append)
+        bus.broadcastEncoded(frames.assistant)
+        bus.broadcastChatDelta(runId: runId, v3: frames.v3, v4Full: frames.v4Full, v4Append: frames.v4Append)
     }
 
     func toolStarted(_ call: ToolCall) {

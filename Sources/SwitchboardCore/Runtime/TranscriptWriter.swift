@@ -5,8 +5,10 @@ import SwitchboardPluginAPI
 import SwitchboardProtocol
 
 /// Writes one run's messages to the transcript while it streams: the assistant text is
-/// updated in place at most every `flushMs`, each finished turn and tool result is committed
-/// at once, so a crash loses at most the last `flushMs` of text and never an earlier turn.
+/// written `flushMs` after the turn's first text and updated in place at most every `flushMs`
+/// after that; each finished turn and tool result is committed at once. A crash loses at most
+/// the last `flushMs` of text and never an earlier turn; a turn that ends within `flushMs`
+/// costs one write.
 final class TranscriptWriter: Sendable {
     let store: any SessionStoring
     let sessionId: String
@@ -41,9 +43,13 @@ final class TranscriptWriter: Sendable {
     func append(_ delta: String) async throws {
         let now = clock.nowMs()
         let action = state.withLock { state -> (entryId: Int64?, text: String, started: Int)? in
+            if state.turnText.isEmpty && state.entryId == nil {
+                state.startedAtMs = now
+                state.lastWriteMs = now
+            }
             state.turnText += delta
-            if state.entryId == nil { state.startedAtMs = now }
-            guard state.entryId == nil || now - state.lastWriteMs >= flushMs else { return nil }
+            // The first write waits `flushMs` too: a turn that ends sooner is written once, complete.
+            guard now - state.lastWriteMs >= flushMs else { return nil }
             state.lastWriteMs = now
             return (state.entryId, state.turnText, state.startedAtMs)
         }
