@@ -59,8 +59,9 @@ final class AdapterTurner: TurnDriver, @unchecked Sendable {
         while BenchClock.nowNs() < stopAt {
             turn += 1
             let id = "m-\(run)-\(index)-\(turn)"
-            let channel = fresh ? "c-\(run)-\(index)-\(turn)" : "c-\(index)"
-            let frame = #"{"type":"message","id":"\#(id)","user":{"id":"u\#(index)","name":"Bench"},"channel":{"id":"\#(channel)","type":"dm"},"content":"hello","metadata":{}}"#
+            // A direct message's session is the sender's: a fresh session needs a new sender.
+            let user = fresh ? "u-\(run)-\(index)-\(turn)" : "u\(index)"
+            let frame = #"{"type":"message","id":"\#(id)","user":{"id":"\#(user)","name":"Bench"},"channel":{"id":"c-\#(index)","type":"dm"},"content":"hello","metadata":{}}"#
             let sent = BenchClock.nowNs()
             let done = try await connection.eventLoop.submit { () -> EventLoopFuture<Void> in
                 let promise = self.connection.eventLoop.makePromise(of: Void.self)

@@ -4,7 +4,7 @@ import SwitchboardTesting
 
 /// `telegram`: the main job through the Telegram connector — an inbound update on the fake Bot
 /// API (long-polled by the gateway) → the reply's `sendMessage`, the gateway's real HTTP
-/// client on both sides. Closed loops of 1, 20 and 200 users, fresh chats or one chat each;
+/// client on both sides. Closed loops of 1, 20 and 200 users, a new sender per turn (fresh sessions) or one each;
 /// set against `chat.send` on the same gateway at the same count.
 struct TelegramScenario {
     let context: BenchContext
@@ -32,7 +32,7 @@ struct TelegramScenario {
                                 for fresh in [true, false] {
                                     let drivers: [any TurnDriver] = (0..<users).map { TelegramTurner(telegram: telegram, replies: replies, user: $0) }
                                     let result = try await TurnMeasurement.measure(server: server, drivers: drivers, fresh: fresh, seconds: seconds)
-                                    let label = "Telegram update → sendMessage, \(users) user\(users == 1 ? "" : "s"), \(fresh ? "fresh chats" : "one chat each")"
+                                    let label = "Telegram update → sendMessage, \(users) user\(users == 1 ? "" : "s"), \(fresh ? "fresh sessions" : "long sessions")"
                                     TurnMeasurement.report(context, scenario: "telegram", label: label, result, baseline: ("chat.send, same gateway, fresh", reference))
                                 }
                             }
@@ -62,7 +62,7 @@ final class ReplyRouter: Sendable {
     }
 }
 
-/// One Telegram user: posts a message (a new private chat per turn when fresh), waits for the reply.
+/// One Telegram user: posts a message (as a new user, so a new session, per turn when fresh), waits for the reply.
 struct TelegramTurner: TurnDriver {
     let telegram: FakeTelegramServer
     let replies: ReplyRouter
@@ -75,10 +75,11 @@ struct TelegramTurner: TurnDriver {
         let run = Int64.random(in: 1...1_000_000) * 1_000_000
         while BenchClock.nowNs() < stopAt {
             turn += 1
-            let chatId = fresh ? 9_000_000_000_000 + run + Int64(user) * 10_000 + Int64(turn) : userId
+            // A private chat's session is the sender's: a fresh session needs a new sender.
+            let sender = fresh ? 9_000_000_000_000 + run + Int64(user) * 10_000 + Int64(turn) : userId
             let sent = BenchClock.nowNs()
-            await replies.wait(chatId: String(chatId)) {
-                telegram.push(text: "hello", fromUser: userId, name: "Bench", chatId: chatId)
+            await replies.wait(chatId: String(sender)) {
+                telegram.push(text: "hello", fromUser: sender, name: "Bench", chatId: sender)
             }
             samples.add(BenchClock.nowNs() - sent)
         }

@@ -72,9 +72,7 @@ enum ClaraFrames {
 
     /// Encodes a gateway → adapter frame.
     static func encode(_ type: String, _ fields: [String: Any]) -> Data {
-        var object = fields
-        object["type"] = type
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"type\":\"error\"}".utf8)
+        Data(ClaraFrameWriter.frame(type, fields))
     }
 
     static func error(requestId: String?, code: String, message: String, recoverable: Bool) -> Data {

@@ -299,8 +299,7 @@ final class ChannelRouter: ChannelContext, Service {
         let sessions = runs.sessions
         let session = try await sessions.ensureSession(key: inbound.sessionKey, agentId: config.agentId, nowMs: clock.nowMs())
         let entryId = "inbound-\(inbound.id)"
-        let recent = try await sessions.transcript(sessionId: session.sessionId, limit: 20)
-        guard !recent.contains(where: { $0.message.id == entryId }) else { return }
+        guard try await !sessions.transcriptContains(sessionId: session.sessionId, messageId: entryId, within: 20) else { return }
         var message = ChatMessage.text(inbound.text, role: "user", timestamp: inbound.receivedAtMs)
         if inbound.text.isEmpty { message.content = [] }
         message.content += inbound.images

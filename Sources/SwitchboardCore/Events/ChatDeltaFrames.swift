@@ -14,11 +14,11 @@ struct ChatDeltaFrames {
     let v4Append: EncodedEvent
 
     init(runId: String, sessionKey: String, agentId: String, agentSeq: Int, chatSeq: Int, ts: Int, full: String, delta: String) {
-        let runId = JSONStringWriter.literal(runId)
-        let sessionKey = JSONStringWriter.literal(sessionKey)
-        let agentId = JSONStringWriter.literal(agentId)
-        let fullText = JSONStringWriter.literal(full)
-        let deltaText = JSONStringWriter.literal(delta)
+        let runId = JSONStringWriter.literalBuffer(runId)
+        let sessionKey = JSONStringWriter.literalBuffer(sessionKey)
+        let agentId = JSONStringWriter.literalBuffer(agentId)
+        let fullText = JSONStringWriter.literalBuffer(full)
+        let deltaText = JSONStringWriter.literalBuffer(delta)
         let tsText = String(ts)
 
         var assistant = ByteBuffer()

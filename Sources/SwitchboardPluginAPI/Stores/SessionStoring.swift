@@ -26,6 +26,9 @@ public protocol SessionStoring: Sendable {
     /// The newest `limit` entries, oldest first.
     func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry]
     func transcriptCount(sessionId: String) async throws -> Int
+    /// Whether one of the newest `within` entries is the message with id `messageId`
+    /// (``ChatMessage/id``), without decoding them.
+    func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool
     /// Keeps the newest `keep` entries; returns how many were removed.
     func compact(sessionId: String, keep: Int) async throws -> Int
     /// Marks entries still `streaming` as `interrupted` (after a crash); returns how many.

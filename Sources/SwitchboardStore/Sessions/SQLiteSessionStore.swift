@@ -6,13 +6,16 @@ public import SwitchboardProtocol
 /// ``SessionStoring`` on the gateway database (tables `session` and `transcript_entry`).
 public struct SQLiteSessionStore: SessionStoring {
     let database: GatewayDatabase
+    let cache = TranscriptRowCache()
 
     public init(database: GatewayDatabase) {
         self.database = database
     }
 
     public func ensureSession(key: String, agentId: String, nowMs: Int) async throws -> SessionRecord {
-        try await database.write { db in
+        // Most calls find it: a read runs beside other readers, where a write waits for the writer.
+        if let existing = try await session(key: key) { return existing }
+        return try await database.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) {
                 return try Self.record(from: row)
             }
@@ -151,11 +154,46 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {
-        try await database.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?", arguments: [sessionId, limit]
+        let cache = cache
+        return try await database.read { db in
+            // Ids and fingerprints first (no JSON); only rows the cache lacks are read and decoded.
+            let keys = try Row.fetchAll(
+                db,
+                sql: "SELECT id, state, length(CAST(message AS BLOB)) AS bytes FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+                arguments: [sessionId, limit]
             )
-            return try rows.reversed().map(Self.entry(from:))
+            var entries: [Int64: TranscriptEntry] = [:]
+            var missing: [Int64: TranscriptRowCache.Fingerprint] = [:]
+            for key in keys {
+                let id: Int64 = key["id"]
+                let fingerprint = TranscriptRowCache.Fingerprint(state: key["state"], bytes: key["bytes"])
+                if let cached = cache.entry(id: id, matching: fingerprint) { entries[id] = cached } else { missing[id] = fingerprint }
+            }
+            if !missing.isEmpty {
+                let ids = Array(missing.keys)
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM transcript_entry WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
+                )
+                for row in rows {
+                    let entry = try Self.entry(from: row)
+                    entries[entry.id] = entry
+                    if let fingerprint = missing[entry.id] { cache.store(entry, fingerprint: fingerprint) }
+                }
+            }
+            return keys.reversed().compactMap { entries[$0["id"]] }
+        }
+    }
+
+    public func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM (SELECT message FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+                                   WHERE json_extract(message, '$.id') = ?)
+                    """,
+                arguments: [sessionId, within, messageId]
+            ) ?? false
         }
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+import SwitchboardStore
+import SwitchboardTesting
+import Testing
+
+/// The transcript read keeps decoded entries between turns; whatever changes a row must show.
+struct TranscriptCacheTests {
+    @Test("streamed, completed, interrupted, compacted and deleted rows read as stored, through a warm cache")
+    func cachedReadsFollowEveryChange() async throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = SQLiteSessionStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
+        let session = try await store.ensureSession(key: "agent:main:cache", agentId: "main", nowMs: 1)
+        func texts() async throws -> [String] { try await store.transcript(sessionId: session.sessionId, limit: 10).map(\.message.text) }
+
+        _ = try await store.append(sessionId: session.sessionId, message: .text("question", role: "user", timestamp: 2), state: .complete)
+        let streaming = try await store.append(sessionId: session.sessionId, message: .text("ans", role: "assistant", timestamp: 3), state: .streaming)
+        #expect(try await texts() == ["question", "ans"])
+        #expect(try await texts() == ["question", "ans"], "a warm read")
+        try await store.update(entryId: streaming, message: .text("answer", role: "assistant", timestamp: 3), state: .streaming)
+        #expect(try await texts() == ["question", "answer"])
+        // Same text, new state: seen.
+        try await store.update(entryId: streaming, message: .text("answer", role: "assistant", timestamp: 3), state: .complete)
+        #expect(try await store.transcript(sessionId: session.sessionId, limit: 10).last?.state == .complete)
+        let third = try await store.append(sessionId: session.sessionId, message: .text("more", role: "assistant", timestamp: 4), state: .streaming)
+        _ = try await texts()
+        #expect(try await store.markStreamingInterrupted() == 1)
+        let entries = try await store.transcript(sessionId: session.sessionId, limit: 10)
+        #expect(entries.last?.id == third && entries.last?.state == .interrupted && entries.last?.message.interrupted == true)
+        #expect(try await store.compact(sessionId: session.sessionId, keep: 1) == 2)
+        #expect(try await texts() == ["more"])
+        #expect(try await store.transcript(sessionId: session.sessionId, limit: 1).count == 1)
+        #expect(try await store.transcriptContains(sessionId: session.sessionId, messageId: "nope", within: 20) == false)
+    }
+}
