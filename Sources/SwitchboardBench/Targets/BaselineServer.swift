@@ -42,29 +42,34 @@ struct BaselineServerCommand: AsyncParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let kind = kind
+        let server = try await BaselineListener.bind(group: group, port: port) { BaselineEchoHandler(kind: kind) }
+        print("baseline \(kind.rawValue) listening on \(port)")
+        try await server.closeFuture.get()
+    }
+}
+
+/// The baselines' WebSocket listener on 127.0.0.1: each upgraded socket gets `handler()`.
+enum BaselineListener {
+    static func bind(
+        group: MultiThreadedEventLoopGroup, port: Int, handler: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> any Channel {
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 24, automaticErrorHandling: true,
             shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
             upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BaselineEchoHandler(kind: kind))
-                }
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
             }
         )
-        let server = try await ServerBootstrap(group: group)
+        return try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
-                    )
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        print("baseline \(kind.rawValue) listening on \(port)")
-        try await server.closeFuture.get()
     }
 }
 

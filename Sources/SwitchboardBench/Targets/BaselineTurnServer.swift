@@ -30,25 +30,7 @@ struct BaselineTurnServer {
         }
         let http = HTTPClient(eventLoopGroup: group, configuration: .init())
         let turn = TurnContext(database: database, http: http, providerURL: providerURL)
-        let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: 1 << 24, automaticErrorHandling: true,
-            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BaselineTurnHandler(turn: turn))
-                }
-            }
-        )
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 1024)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port).get()
+        let server = try await BaselineListener.bind(group: group, port: port) { BaselineTurnHandler(turn: turn) }
         print("baseline turn listening on \(port)")
         try await server.closeFuture.get()
         try await http.shutdown()

@@ -53,16 +53,11 @@ final class AdapterTurner: TurnDriver, @unchecked Sendable {
     }
 
     func loop(until stopAt: UInt64, fresh: Bool) async throws -> Samples {
-        var samples = Samples()
-        var turn = 0
-        let run = UUID().uuidString.prefix(8)
-        while BenchClock.nowNs() < stopAt {
-            turn += 1
+        try await TurnMeasurement.closedLoop(until: stopAt) { turn, run in
             let id = "m-\(run)-\(index)-\(turn)"
             // A direct message's session is the sender's: a fresh session needs a new sender.
             let user = fresh ? "u-\(run)-\(index)-\(turn)" : "u\(index)"
             let frame = #"{"type":"message","id":"\#(id)","user":{"id":"\#(user)","name":"Bench"},"channel":{"id":"c-\#(index)","type":"dm"},"content":"hello","metadata":{}}"#
-            let sent = BenchClock.nowNs()
             let done = try await connection.eventLoop.submit { () -> EventLoopFuture<Void> in
                 let promise = self.connection.eventLoop.makePromise(of: Void.self)
                 self.waiting[id] = promise
@@ -70,9 +65,7 @@ final class AdapterTurner: TurnDriver, @unchecked Sendable {
                 return promise.futureResult
             }.get()
             try await done.get()
-            samples.add(BenchClock.nowNs() - sent)
         }
-        return samples
     }
 
     func close() async { _ = try? await connection.close().get() }

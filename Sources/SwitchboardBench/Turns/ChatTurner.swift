@@ -25,11 +25,7 @@ final class ChatTurner: TurnDriver, @unchecked Sendable {
     }
 
     func loop(until stopAt: UInt64, fresh: Bool) async throws -> Samples {
-        var samples = Samples()
-        var turn = 0
-        let run = UUID().uuidString.prefix(8)
-        while BenchClock.nowNs() < stopAt {
-            turn += 1
+        try await TurnMeasurement.closedLoop(until: stopAt) { turn, run in
             let runId = "turn-\(run)-\(index)-\(turn)"
             let session = fresh ? "bench-\(run)-\(index)-\(turn)" : "bench-\(index)"
             let done = try await connection.eventLoop.submit { () -> EventLoopFuture<Void> in
@@ -37,15 +33,12 @@ final class ChatTurner: TurnDriver, @unchecked Sendable {
                 self.waiting[runId] = promise
                 return promise.futureResult
             }.get()
-            let sent = BenchClock.nowNs()
             let answer = try await caller.call("chat.send", params: "{\"sessionKey\":\"\(session)\",\"message\":\"hello\",\"idempotencyKey\":\"\(runId)\"}").get()
             if answer.readableBytesView.firstRange(of: Array("\"ok\":false".utf8)) != nil {
                 throw LoadClientError.unexpected("chat.send refused: \(String(buffer: answer).prefix(300))")
             }
             try await done.get()
-            samples.add(BenchClock.nowNs() - sent)
         }
-        return samples
     }
 
     func close() async { _ = try? await connection.close().get() }

@@ -69,21 +69,15 @@ struct TelegramTurner: TurnDriver {
     let user: Int
 
     func loop(until stopAt: UInt64, fresh: Bool) async throws -> Samples {
-        var samples = Samples()
-        var turn = 0
         let userId = Int64(1_000_000 + user)
         let run = Int64.random(in: 1...1_000_000) * 1_000_000
-        while BenchClock.nowNs() < stopAt {
-            turn += 1
+        return try await TurnMeasurement.closedLoop(until: stopAt) { turn, _ in
             // A private chat's session is the sender's: a fresh session needs a new sender.
             let sender = fresh ? 9_000_000_000_000 + run + Int64(user) * 10_000 + Int64(turn) : userId
-            let sent = BenchClock.nowNs()
             await replies.wait(chatId: String(sender)) {
                 telegram.push(text: "hello", fromUser: sender, name: "Bench", chatId: sender)
             }
-            samples.add(BenchClock.nowNs() - sent)
         }
-        return samples
     }
 
     func close() async {}

@@ -19,6 +19,20 @@ struct TurnResult {
 }
 
 enum TurnMeasurement {
+    /// Runs `turn` (numbered from 1, with a tag unique to this loop) until `stopAtNs`, timing each.
+    static func closedLoop(until stopAtNs: UInt64, _ turn: (_ number: Int, _ tag: Substring) async throws -> Void) async throws -> Samples {
+        var samples = Samples()
+        var number = 0
+        let tag = UUID().uuidString.prefix(8)
+        while BenchClock.nowNs() < stopAtNs {
+            number += 1
+            let started = BenchClock.nowNs()
+            try await turn(number, tag)
+            samples.add(BenchClock.nowNs() - started)
+        }
+        return samples
+    }
+
     /// Runs every driver's loop for `seconds` (after a short warm-up) and reads the server's CPU
     /// time around the measured part.
     static func measure(server: ServerProcess, drivers: [any TurnDriver], fresh: Bool, seconds: Double) async throws -> TurnResult {
