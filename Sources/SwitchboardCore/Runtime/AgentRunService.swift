@@ -146,7 +146,7 @@ final class AgentRunService: Service, Sendable {
     private func drain() async {
         let handles = state.withLock { Array($0.active.values) }
         guard !handles.isEmpty else { return }
-        for handle in handles where handle.request.journaled && handle.startedAtMs == nil { handle.abort(reason: RunHandle.deferredReason) }
+        for handle in handles { handle.deferIfNotStarted() }
         logger.notice("waiting for agent runs before stopping", metadata: ["sb.runs": "\(handles.count)", "sb.drain.ms": "\(drainMs)"])
         await waitAtMost(.milliseconds(drainMs)) {
             for handle in handles { await handle.finished.wait() }
@@ -161,7 +161,7 @@ final class AgentRunService: Service, Sendable {
             result = abortedBeforeStart(handle)
         } else if !(await acquireSlot(for: handle)) {
             result = abortedBeforeStart(handle)
-        } else if handle.isDeferred {
+        } else if !handle.claimStart(atMs: clock.nowMs()) {
             semaphore.release()
             result = abortedBeforeStart(handle)
         } else {

@@ -98,6 +98,30 @@ final class RunHandle: Sendable {
         state.withLock { $0.startedAtMs = atMs }
     }
 
+    /// Marks the run started unless a stop deferred it first; false when deferred. Decided
+    /// under one lock with ``deferIfNotStarted()``: a run is either deferred (and runs after
+    /// the restart) or started (and journaled `running`), never started and then deferred,
+    /// which journaled it as done with "aborted (deferred)" and lost it.
+    func claimStart(atMs: Int) -> Bool {
+        state.withLock { state in
+            if request.journaled && state.abortReason == Self.deferredReason { return false }
+            if state.startedAtMs == nil { state.startedAtMs = atMs }
+            return true
+        }
+    }
+
+    /// A stop's deferral of a journaled run that has not started; false when it already has.
+    @discardableResult
+    func deferIfNotStarted() -> Bool {
+        let deferred = state.withLock { state -> Bool in
+            guard request.journaled, state.startedAtMs == nil, state.abortReason == nil, state.result == nil else { return false }
+            state.abortReason = Self.deferredReason
+            return true
+        }
+        if deferred { abortSignal.raise() }
+        return deferred
+    }
+
     func finish(_ result: RunResult) {
         let callbacks = state.withLock { state -> [@Sendable (RunResult) -> Void] in
             state.result = result
