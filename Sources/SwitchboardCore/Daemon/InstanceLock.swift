@@ -131,7 +131,8 @@ public final class InstanceLock: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        guard let record = readRecord(fd: fd) else { return nil }
+        // A record being rewritten can read torn for an instant: read again before giving up.
+        guard let record = readRecord(fd: fd) ?? readRecord(fd: fd) ?? readRecord(fd: fd) else { return nil }
         // Locked by someone else means running, whatever the pid check says.
         let probe = open(path, O_RDWR | O_CLOEXEC)
         defer { if probe >= 0 { close(probe) } }
@@ -146,10 +147,13 @@ public final class InstanceLock: Sendable {
         return (record, locked || (record.process.pid != getpid() && record.process.isAlive))
     }
 
+    /// Overwrites, then trims: a reader never finds the file empty (it was truncated first,
+    /// and `status` read "no gateway" in that instant). A reader racing the write may see a
+    /// torn record; ``inspect(stateDir:)`` reads again then.
     private func write() {
         let data = (try? JSONEncoder.lockRecord.encode(current)) ?? Data()
-        _ = ftruncate(descriptor, 0)
         _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        _ = ftruncate(descriptor, off_t(data.count))
     }
 
     private static func readRecord(fd: Int32) -> InstanceRecord? {
