@@ -104,14 +104,11 @@ enum FrameScan {
 
     /// Index just past the first occurrence of `needle` within the first `limit` bytes.
     private static func firstIndex(of needle: [UInt8], in view: ByteBufferView, limit: Int) -> ByteBufferView.Index? {
-        guard let first = needle.first else { return nil }
-        let end = view.count > limit ? view.index(view.startIndex, offsetBy: limit) : view.endIndex
-        var index = view.startIndex
-        while index < end {
-            if view[index] == first, view[index...].starts(with: needle) { return index + needle.count }
-            index += 1
+        view.withUnsafeBytes { bytes -> ByteBufferView.Index? in
+            guard let base = bytes.baseAddress else { return nil }
+            guard let offset = FrameField.find(needle, in: base, count: min(bytes.count, limit)) else { return nil }
+            return view.startIndex + offset + needle.count
         }
-        return nil
     }
 }
 
