@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardPluginAPI
 import SwitchboardProtocol
-import SwitchboardStore
+@testable import SwitchboardStore
 import SwitchboardTesting
 import Testing
 
@@ -33,5 +33,21 @@ struct TranscriptCacheTests {
         #expect(try await texts() == ["more"])
         #expect(try await store.transcript(sessionId: session.sessionId, limit: 1).count == 1)
         #expect(try await store.transcriptContains(sessionId: session.sessionId, messageId: "nope", within: 20) == false)
+    }
+
+    @Test("the cache is bounded by entries and by bytes, and never keeps a large message")
+    func bounded() {
+        let cache = TranscriptRowCache()
+        func entry(_ id: Int64) -> TranscriptEntry {
+            TranscriptEntry(id: id, sessionId: "s", message: .text("x", role: "user", timestamp: 0), state: .complete)
+        }
+        for id in 1...300 { cache.store(entry(Int64(id)), fingerprint: .init(state: "complete", bytes: 60 * 1024)) }
+        #expect(cache.bytes <= TranscriptRowCache.capacityBytes && cache.count < 300)
+        #expect(cache.entry(id: 300, matching: .init(state: "complete", bytes: 60 * 1024)) != nil, "the newest is kept")
+        #expect(cache.entry(id: 1, matching: .init(state: "complete", bytes: 60 * 1024)) == nil, "the oldest is gone")
+        cache.store(entry(1000), fingerprint: .init(state: "complete", bytes: TranscriptRowCache.maxEntryBytes + 1))
+        #expect(cache.entry(id: 1000, matching: .init(state: "complete", bytes: TranscriptRowCache.maxEntryBytes + 1)) == nil)
+        for id in 2000..<(2000 + TranscriptRowCache.capacity + 10) { cache.store(entry(Int64(id)), fingerprint: .init(state: "complete", bytes: 10)) }
+        #expect(cache.count <= TranscriptRowCache.capacity)
     }
 }
