@@ -62,6 +62,9 @@ public enum StallWatchdog {
         while true {
             Thread.sleep(forTimeInterval: 0.5)
             var ages: [(Probe, TimeInterval)] = []
+            // The probe must be an unstructured task: it measures whether the pool runs a new job at
+            // all, from a plain thread with no async context. It is safe unowned: it only clears a
+            // flag and ends, and at most one is in flight (`check` sends none while one is pending).
             if let age = pool.check(send: { done in Task.detached { done() } }) { ages.append((pool, age)) }
             if let age = dispatch.check(send: { done in DispatchQueue.global().async { done() } }) {
                 ages.append((dispatch, age))

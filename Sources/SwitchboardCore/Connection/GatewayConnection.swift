@@ -226,9 +226,6 @@ struct EncodedEvent: Sendable {
         prefix = buffer
     }
 
-    /// The frame without `seq` (tests compare it with the encoder's).
-    var unsequencedFrame: ByteBuffer { frame(seq: nil) }
-
     func frame(seq: Int?) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(prefix.readableBytes + 24)

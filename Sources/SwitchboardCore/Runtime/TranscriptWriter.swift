@@ -5,10 +5,11 @@ import SwitchboardPluginAPI
 import SwitchboardProtocol
 
 /// Writes one run's messages to the transcript while it streams: the assistant text is
-/// written `flushMs` after the turn's first text and updated in place at most every `flushMs`
-/// after that; each finished turn and tool result is committed at once. A crash loses at most
-/// the last `flushMs` of text and never an earlier turn; a turn that ends within `flushMs`
-/// costs one write.
+/// written when text arrives `flushMs` or more after the turn's start or the last write, and
+/// updated in place; each finished turn and tool result is committed at once. A crash never
+/// loses an earlier turn; of the streaming turn it loses the text since the last write (at
+/// most `flushMs` of it while the model streams steadily, more if the stream stalls with text
+/// pending). A turn that ends within `flushMs` costs one write.
 final class TranscriptWriter: Sendable {
     let store: any SessionStoring
     let sessionId: String

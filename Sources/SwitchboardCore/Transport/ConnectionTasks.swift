@@ -27,7 +27,7 @@ final class ConnectionTasks: Sendable {
             // Unstructured on purpose (a request must not wait for the socket's event loop, which
             // owns no async context), but owned: kept here by id, cancelled by `cancelAll()` when
             // the socket closes, and counted by the registry, whose `waitUntilEmpty()` shutdown awaits.
-            state.tasks[id] = Task {
+            state.tasks[id] = Task {  // owned: see above (kept by id, cancelled, counted)
                 await operation()
                 self.finished(id)
             }

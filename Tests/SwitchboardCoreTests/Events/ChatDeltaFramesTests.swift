@@ -16,6 +16,7 @@ struct ChatDeltaFramesTests {
     func escaping(text: String) throws {
         let expected = try GatewayJSON.encoder.encode(text)
         #expect(Array(JSONStringWriter.literalBuffer(text).readableBytesView) == Array(expected))
+        #expect(JSONStringWriter.literal(text) == Array(expected))
     }
 
     @Test("the four delta frames equal the encoder's", arguments: texts)
@@ -36,10 +37,10 @@ struct ChatDeltaFramesTests {
         v4Append.deltaText = delta
         v4Append.agentId = "main"
 
-        #expect(String(buffer: frames.assistant.unsequencedFrame) == String(buffer: try EncodedEvent(AgentEvent.self, payload: assistant).unsequencedFrame))
-        #expect(String(buffer: frames.v3.unsequencedFrame) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v3).unsequencedFrame))
-        #expect(String(buffer: frames.v4Full.unsequencedFrame) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v4Full).unsequencedFrame))
-        #expect(String(buffer: frames.v4Append.unsequencedFrame) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v4Append).unsequencedFrame))
+        #expect(String(buffer: frames.assistant.frame(seq: nil)) == String(buffer: try EncodedEvent(AgentEvent.self, payload: assistant).frame(seq: nil)))
+        #expect(String(buffer: frames.v3.frame(seq: nil)) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v3).frame(seq: nil)))
+        #expect(String(buffer: frames.v4Full.frame(seq: nil)) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v4Full).frame(seq: nil)))
+        #expect(String(buffer: frames.v4Append.frame(seq: nil)) == String(buffer: try EncodedEvent(ChatEvent.self, payload: v4Append).frame(seq: nil)))
         #expect(frames.v3.dropIfSlow && frames.v4Full.dropIfSlow && frames.v4Append.dropIfSlow)
     }
 }
