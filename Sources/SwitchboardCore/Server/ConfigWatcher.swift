@@ -55,6 +55,15 @@ struct ConfigWatcher: Sendable {
         }
     }
 
+    #if os(Linux)
+    /// The inotify events that can mean "the config file changed". Not `IN_MODIFY`: the
+    /// folder is the state dir, where the SQLite write-ahead log and the log file are written
+    /// on every turn while held open, and each write would wake a thread (two context
+    /// switches) for nothing. A write in place still ends with `IN_CLOSE_WRITE`, and an
+    /// editor's rename-over with `IN_MOVED_TO`.
+    static let eventMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB)
+    #endif
+
     /// Change events from inotify, or nil where it cannot be used.
     static func notifications(for path: String) -> AsyncStream<Void>? {
         #if os(Linux)
@@ -62,8 +71,7 @@ struct ConfigWatcher: Sendable {
         let name = (path as NSString).lastPathComponent
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return nil }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
-        guard inotify_add_watch(fd, directory, mask) >= 0 else {
+        guard inotify_add_watch(fd, directory, eventMask) >= 0 else {
             close(fd)
             return nil
         }

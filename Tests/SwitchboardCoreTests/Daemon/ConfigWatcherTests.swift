@@ -27,6 +27,24 @@ struct ConfigWatcherTests {
         }
     }
 
+    @Test("writes to a file held open beside the config (the database's log) raise no inotify event")
+    func heldOpenSiblingWritesAreSilent() throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        try #require(fd >= 0)
+        defer { close(fd) }
+        try #require(inotify_add_watch(fd, directory, ConfigWatcher.eventMask) >= 0)
+        let wal = open(directory + "/sessions.sqlite-wal", O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        try #require(wal >= 0)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        _ = read(fd, &buffer, buffer.count)  // the create
+        for _ in 0..<100 { #expect(write(wal, "page", 4) == 4) }
+        #expect(read(fd, &buffer, buffer.count) < 0, "a held-open write must not wake the watcher")
+        close(wal)
+        #expect(read(fd, &buffer, buffer.count) > 0, "closing after a write is still seen")
+    }
+
     @Test("the polling fallback notices a changed file")
     func pollingFallback() async throws {
         let directory = TestGateway.makeTemporaryDirectory()
