@@ -43,6 +43,24 @@ struct OutboundQueueTests {
         #expect(requests.withLock { $0 } == 2)
     }
 
+    /// Frames queued with `wake: false` wait for one `wake()`: a run's step of two events
+    /// costs the socket one hop and one write; `wake()` on an empty queue asks for nothing.
+    @Test func groupedFramesWakeTheSocketOnce() {
+        let queue = OutboundQueue(limit: 1000)
+        let requests = Mutex(0)
+        queue.attach { requests.withLock { $0 += 1 } }
+        _ = queue.enqueue(frame(1), dropIfSlow: false, wake: false)
+        _ = queue.enqueue(frame(2), dropIfSlow: true, wake: false)
+        #expect(requests.withLock { $0 } == 0)
+        queue.wake()
+        #expect(requests.withLock { $0 } == 1)
+        #expect(queue.next() == .frame(frame(1)))
+        #expect(queue.next() == .frame(frame(2)))
+        #expect(queue.next() == nil)
+        queue.wake()
+        #expect(requests.withLock { $0 } == 1)
+    }
+
     /// Frames queued before the socket handler attached are drained when it does.
     @Test func attachingDrainsWhatIsAlreadyQueued() {
         let queue = OutboundQueue(limit: 1000)

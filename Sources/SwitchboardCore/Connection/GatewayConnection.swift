@@ -122,20 +122,24 @@ final class GatewayConnection: Sendable {
         return translator.outbound(frame)
     }
 
-    /// Sends a pre-encoded event; broadcast events get this connection's next `seq`.
+    /// Sends a pre-encoded event; broadcast events get this connection's next `seq`. With
+    /// `wake: false` the frame waits for ``wake()`` (see ``OutboundQueue/enqueue(_:dropIfSlow:receipt:wake:)``).
     @discardableResult
-    func send(_ event: EncodedEvent, broadcast: Bool) -> OutboundQueue.EnqueueResult {
+    func send(_ event: EncodedEvent, broadcast: Bool, wake: Bool = true) -> OutboundQueue.EnqueueResult {
         guard broadcast else {
             guard let frame = translated(event.frame(seq: nil)) else { return .queued }
-            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
+            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow, wake: wake)
         }
         // seq assignment and enqueue happen under one lock so concurrent broadcasts keep order.
         return session.withLock { session in
             session.seq += 1
             guard let frame = translated(event.frame(seq: session.seq)) else { return .queued }
-            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
+            return queue.enqueue(frame, dropIfSlow: event.dropIfSlow, wake: wake)
         }
     }
+
+    /// Lets the socket write frames queued with `wake: false`.
+    func wake() { queue.wake() }
 
     /// Remembers that this connection takes part in `sessionKey` (for tool events).
     func join(session sessionKey: String) {
@@ -153,7 +157,7 @@ final class GatewayConnection: Sendable {
 
     /// Sends one of a run's chat-delta variants (§6.4), chosen by this connection's protocol:
     /// v3 gets the full text; v4 gets `deltaText`, or a full replacement first and after a drop.
-    func sendChatDelta(runId: String, v3: EncodedEvent, v4Full: EncodedEvent, v4Append: EncodedEvent) -> OutboundQueue.EnqueueResult {
+    func sendChatDelta(runId: String, v3: EncodedEvent, v4Full: EncodedEvent, v4Append: EncodedEvent, wake: Bool = true) -> OutboundQueue.EnqueueResult {
         session.withLock { session in
             session.seq += 1
             let event: EncodedEvent
@@ -166,7 +170,7 @@ final class GatewayConnection: Sendable {
                 event = v4Full
             }
             guard let frame = translated(event.frame(seq: session.seq)) else { return .queued }
-            let result = queue.enqueue(frame, dropIfSlow: event.dropIfSlow)
+            let result = queue.enqueue(frame, dropIfSlow: event.dropIfSlow, wake: wake)
             if isV4 {
                 if case .queued = result { session.chatRuns.insert(runId) } else { session.chatRuns.remove(runId) }
             }

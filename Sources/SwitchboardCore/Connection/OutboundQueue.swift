@@ -61,8 +61,10 @@ final class OutboundQueue: Sendable {
     }
 
     /// Queues an encoded frame without waiting. `receipt`, when given, is told whether the
-    /// frame reached the socket (written and flushed) or never will.
-    func enqueue(_ frame: ByteBuffer, dropIfSlow: Bool, receipt: WriteReceipt? = nil) -> EnqueueResult {
+    /// frame reached the socket (written and flushed) or never will. With `wake: false` the
+    /// socket is not told yet: the caller queues more and then calls ``wake()`` once, so a
+    /// group of frames costs one event-loop hop and one write.
+    func enqueue(_ frame: ByteBuffer, dropIfSlow: Bool, receipt: WriteReceipt? = nil, wake wakeNow: Bool = true) -> EnqueueResult {
         var wake: (@Sendable () -> Void)?
         var abandoned: [WriteReceipt] = []
         let result: EnqueueResult = state.withLock { state in
@@ -78,13 +80,22 @@ final class OutboundQueue: Sendable {
             }
             state.items.append(Entry(frame: frame, receipt: receipt))
             state.bytes += frame.readableBytes
-            wake = Self.requestDrain(&state)
+            if wakeNow { wake = Self.requestDrain(&state) }
             return .queued
         }
         if result != .queued { receipt?.complete(false) }
         for receipt in abandoned { receipt.complete(false) }
         wake?()
         return result
+    }
+
+    /// Asks the socket to write what ``enqueue(_:dropIfSlow:receipt:wake:)`` queued without waking it.
+    func wake() {
+        let wake = state.withLock { state -> (@Sendable () -> Void)? in
+            guard !state.items.isEmpty else { return nil }
+            return Self.requestDrain(&state)
+        }
+        wake?()
     }
 
     /// Asks the socket to close after what is queued (or at once, dropping it).

@@ -47,9 +47,14 @@ final class RunEvents: Sendable {
     }
 
     private func agent(stream: String, data: JSONValue) {
-        let payload = AgentEvent.Payload(runId: runId, seq: nextSeq(), stream: stream, ts: clock.nowMs(), data: data, sessionKey: sessionKey)
-        guard let event = try? EncodedEvent(AgentEvent.self, payload: payload) else { return }
+        guard let event = agentEvent(stream: stream, data: data) else { return }
         bus.broadcastEncoded(event)
+    }
+
+    /// The next `agent` event of this run, encoded (it takes the next `seq`).
+    private func agentEvent(stream: String, data: JSONValue) -> EncodedEvent? {
+        let payload = AgentEvent.Payload(runId: runId, seq: nextSeq(), stream: stream, ts: clock.nowMs(), data: data, sessionKey: sessionKey)
+        return try? EncodedEvent(AgentEvent.self, payload: payload)
     }
 
     /// Appends streamed text; sends it now if the throttle allows, else leaves it for ``flush``.
@@ -77,8 +82,7 @@ final class RunEvents: Sendable {
             runId: runId, sessionKey: sessionKey, agentId: agentId, agentSeq: pending.seqAgent, chatSeq: pending.seqChat, ts: clock.nowMs(),
             full: pending.full, delta: pending.delta
         )
-        bus.broadcastEncoded(frames.assistant)
-        bus.broadcastChatDelta(runId: runId, v3: frames.v3, v4Full: frames.v4Full, v4Append: frames.v4Append)
+        bus.broadcastTextStep(runId: runId, assistant: frames.assistant, v3: frames.v3, v4Full: frames.v4Full, v4Append: frames.v4Append)
     }
 
     func toolStarted(_ call: ToolCall) {
@@ -132,18 +136,21 @@ final class RunEvents: Sendable {
         }
         var v4 = payload
         v4.agentId = agentId
-        if let v3Event = try? EncodedEvent(ChatEvent.self, payload: payload, dropIfSlow: false),
+        guard let v3Event = try? EncodedEvent(ChatEvent.self, payload: payload, dropIfSlow: false),
             let v4Event = try? EncodedEvent(ChatEvent.self, payload: v4, dropIfSlow: false)
-        {
-            bus.broadcastChatEnd(runId: runId, v3: v3Event, v4: v4Event)
-        }
-        switch result.status {
-        case .ok:
-            lifecycle("end", extra: ["stopReason": .string(result.stopReason ?? "stop"), "usage": ["input": .int(usage.input), "output": .int(usage.output)]])
-        case .aborted:
-            lifecycle("end", extra: ["aborted": true, "stopReason": .string(result.stopReason ?? "rpc")])
-        case .error:
-            lifecycle("error", extra: ["error": .string(result.errorMessage ?? "run failed")])
-        }
+        else { return }
+        let lifecycle: EncodedEvent? =
+            switch result.status {
+            case .ok:
+                agentEvent(
+                    stream: "lifecycle",
+                    data: ["phase": "end", "stopReason": .string(result.stopReason ?? "stop"), "usage": ["input": .int(usage.input), "output": .int(usage.output)]]
+                )
+            case .aborted:
+                agentEvent(stream: "lifecycle", data: ["phase": "end", "aborted": true, "stopReason": .string(result.stopReason ?? "rpc")])
+            case .error:
+                agentEvent(stream: "lifecycle", data: ["phase": "error", "error": .string(result.errorMessage ?? "run failed")])
+            }
+        bus.broadcastChatEnd(runId: runId, v3: v3Event, v4: v4Event, lifecycle: lifecycle)
     }
 }

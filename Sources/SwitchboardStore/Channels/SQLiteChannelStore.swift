@@ -17,12 +17,11 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> InboundRecord? {
         try await database.write { db in
             if let cursor { try Self.save(cursor, db: db) }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO channel_inbound
                       (connector, channel, account_id, platform_message_id, session_key, target, sender_id, sender_name, text, received_at, state, images)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """,
+                    """).execute(
                 arguments: [
                     message.connector, message.channel, message.accountId, message.platformMessageId, message.sessionKey, message.target,
                     message.senderId, message.senderName, message.text, message.receivedAtMs,
@@ -42,36 +41,35 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     private static func save(_ cursor: ChannelCursor, db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO channel_cursor (connector, account_id, value) VALUES (?, ?, ?) ON CONFLICT(connector, account_id) DO UPDATE SET value = excluded.value",
+        try db.cachedStatement(sql: "INSERT INTO channel_cursor (connector, account_id, value) VALUES (?, ?, ?) ON CONFLICT(connector, account_id) DO UPDATE SET value = excluded.value").execute(
             arguments: [cursor.connector, cursor.accountId, cursor.value]
         )
     }
 
     public func cursor(connector: String, accountId: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM channel_cursor WHERE connector = ? AND account_id = ?", arguments: [connector, accountId])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM channel_cursor WHERE connector = ? AND account_id = ?"), arguments: [connector, accountId])
         }
     }
 
     public func nextPendingInbound(sessionKey: String) async throws -> InboundRecord? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM channel_inbound WHERE state = 'pending' AND session_key = ? ORDER BY id LIMIT 1", arguments: [sessionKey]
+                db.cachedStatement(sql: "SELECT * FROM channel_inbound WHERE state = 'pending' AND session_key = ? ORDER BY id LIMIT 1"), arguments: [sessionKey]
             ).map(Self.inbound(from:))
         }
     }
 
     public func sessionsWithPendingInbound() async throws -> [String] {
         try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT session_key FROM channel_inbound WHERE state = 'pending' GROUP BY session_key ORDER BY MIN(id)")
+            try String.fetchAll(db.cachedStatement(sql: "SELECT session_key FROM channel_inbound WHERE state = 'pending' GROUP BY session_key ORDER BY MIN(id)"))
         }
     }
 
     public func pendingInboundAhead(of id: Int64, sessionKey: String) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM channel_inbound WHERE state = 'pending' AND session_key = ? AND id < ?", arguments: [sessionKey, id]
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM channel_inbound WHERE state = 'pending' AND session_key = ? AND id < ?"), arguments: [sessionKey, id]
             ) ?? 0
         }
     }
@@ -79,7 +77,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func inbound(connector: String, channel: String, platformMessageId: String) async throws -> InboundRecord? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM channel_inbound WHERE connector = ? AND channel = ? AND platform_message_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM channel_inbound WHERE connector = ? AND channel = ? AND platform_message_id = ?"),
                 arguments: [connector, channel, platformMessageId]
             ).map(Self.inbound(from:))
         }
@@ -87,7 +85,7 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     public func completeInbound(id: Int64, reply: NewOutboxMessage?, nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE channel_inbound SET state = 'done' WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE channel_inbound SET state = 'done' WHERE id = ?").execute(arguments: [id])
             if let reply { _ = try Self.enqueue(reply, nowMs: nowMs, db: db) }
         }
     }
@@ -99,19 +97,18 @@ public struct SQLiteChannelStore: ChannelStoring {
     }
 
     private static func enqueue(_ message: NewOutboxMessage, nowMs: Int, db: Database) throws -> (record: OutboxRecord, created: Bool) {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO outbox
                   (idempotency_key, connector, channel, account_id, target, text, reply_to, state, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 message.idempotencyKey, message.connector, message.channel, message.accountId, message.target, message.text, message.replyTo,
                 nowMs, nowMs,
             ]
         )
         let created = db.changesCount > 0
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE idempotency_key = ?", arguments: [message.idempotencyKey]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE idempotency_key = ?"), arguments: [message.idempotencyKey]) else {
             throw DatabaseError(message: "outbox row vanished after insert")
         }
         return (try outbox(from: row), created)
@@ -119,40 +116,39 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     public func outbox(idempotencyKey: String) async throws -> OutboxRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE idempotency_key = ?", arguments: [idempotencyKey]).map(Self.outbox(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE idempotency_key = ?"), arguments: [idempotencyKey]).map(Self.outbox(from:))
         }
     }
 
     public func outbox(id: Int64) async throws -> OutboxRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.outbox(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id]).map(Self.outbox(from:))
         }
     }
 
     public func dueOutbox(nowMs: Int, limit: Int) async throws -> [OutboxRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", arguments: [nowMs, limit]
+                db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"), arguments: [nowMs, limit]
             ).map(Self.outbox(from:))
         }
     }
 
     public func nextOutboxAttemptAtMs() async throws -> Int? {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"))
         }
     }
 
     public func recordDeliveredParts(id: Int64, parts: [String]) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE outbox SET delivered_parts = ? WHERE id = ?", arguments: [Self.encode(parts), id])
+            try db.cachedStatement(sql: "UPDATE outbox SET delivered_parts = ? WHERE id = ?").execute(arguments: [Self.encode(parts), id])
         }
     }
 
     public func markDelivered(id: Int64, parts: [String], nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET state = 'delivered', delivered_parts = ?, delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE outbox SET state = 'delivered', delivered_parts = ?, delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").execute(
                 arguments: [Self.encode(parts), nowMs, id]
             )
         }
@@ -161,12 +157,11 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func markAttemptFailed(id: Int64, error: String, nextAttemptAtMs: Int?) async throws {
         try await database.write { db in
             if let nextAttemptAtMs {
-                try db.execute(
-                    sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?").execute(
                     arguments: [error, nextAttemptAtMs, id]
                 )
             } else {
-                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = 'failed' WHERE id = ?", arguments: [error, id])
+                try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = 'failed' WHERE id = ?").execute(arguments: [error, id])
             }
         }
     }
@@ -174,7 +169,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func outboxCounts() async throws -> [OutboxRecord.State: Int] {
         try await database.read { db in
             var counts: [OutboxRecord.State: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")) {
                 if let state = OutboxRecord.State(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
@@ -184,7 +179,7 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func outboxCountsByConnector() async throws -> [String: [OutboxRecord.State: Int]] {
         try await database.read { db in
             var counts: [String: [OutboxRecord.State: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT connector, state, COUNT(*) AS n FROM outbox GROUP BY connector, state") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT connector, state, COUNT(*) AS n FROM outbox GROUP BY connector, state")) {
                 if let state = OutboxRecord.State(rawValue: row["state"]) { counts[row["connector"], default: [:]][state] = row["n"] }
             }
             return counts
@@ -193,9 +188,9 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     public func pruneChannelHistory(beforeMs: Int) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM channel_inbound WHERE state = 'done' AND received_at < ?", arguments: [beforeMs])
+            try db.cachedStatement(sql: "DELETE FROM channel_inbound WHERE state = 'done' AND received_at < ?").execute(arguments: [beforeMs])
             var removed = db.changesCount
-            try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", arguments: [beforeMs])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE state != 'pending' AND created_at < ?").execute(arguments: [beforeMs])
             removed += db.changesCount
             return removed
         }
@@ -203,8 +198,7 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     public func rescheduleOutbox(connector: String, nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND connector = ? AND next_attempt_at > ?",
+            try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND connector = ? AND next_attempt_at > ?").execute(
                 arguments: [nowMs, connector, nowMs]
             )
         }
@@ -214,31 +208,30 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     public func isApproved(channel: String, senderId: String) async throws -> Bool {
         try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM channel_allow WHERE channel = ? AND sender_id = ?", arguments: [channel, senderId]) ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channel_allow WHERE channel = ? AND sender_id = ?"), arguments: [channel, senderId]) ?? false
         }
     }
 
     public func approvedSenders(channel: String) async throws -> [String] {
         try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT sender_id FROM channel_allow WHERE channel = ? ORDER BY approved_at", arguments: [channel])
+            try String.fetchAll(db.cachedStatement(sql: "SELECT sender_id FROM channel_allow WHERE channel = ? ORDER BY approved_at"), arguments: [channel])
         }
     }
 
     public func requestPairing(_ request: ChannelPairingRequest, maxPending: Int, nowMs: Int) async throws -> PairingRequestOutcome {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM channel_pairing WHERE expires_at <= ?", arguments: [nowMs])
+            try db.cachedStatement(sql: "DELETE FROM channel_pairing WHERE expires_at <= ?").execute(arguments: [nowMs])
             if let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM channel_pairing WHERE channel = ? AND sender_id = ?", arguments: [request.channel, request.senderId]
+                db.cachedStatement(sql: "SELECT * FROM channel_pairing WHERE channel = ? AND sender_id = ?"), arguments: [request.channel, request.senderId]
             ) {
                 return .existing(Self.pairing(from: row))
             }
-            let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM channel_pairing WHERE channel = ?", arguments: [request.channel]) ?? 0
+            let live = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM channel_pairing WHERE channel = ?"), arguments: [request.channel]) ?? 0
             guard live < maxPending else { return .full }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO channel_pairing (channel, code, sender_id, sender_name, target, account_id, connector, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     request.channel, request.code, request.senderId, request.senderName, request.target, request.accountId, request.connector,
                     request.createdAtMs, request.expiresAtMs,
@@ -253,10 +246,10 @@ public struct SQLiteChannelStore: ChannelStoring {
             let rows: [Row]
             if let channel {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM channel_pairing WHERE channel = ? AND expires_at > ? ORDER BY created_at", arguments: [channel, nowMs]
+                    db.cachedStatement(sql: "SELECT * FROM channel_pairing WHERE channel = ? AND expires_at > ? ORDER BY created_at"), arguments: [channel, nowMs]
                 )
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM channel_pairing WHERE expires_at > ? ORDER BY created_at", arguments: [nowMs])
+                rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM channel_pairing WHERE expires_at > ? ORDER BY created_at"), arguments: [nowMs])
             }
             return rows.map(Self.pairing(from:))
         }
@@ -265,12 +258,12 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func approvePairing(channel: String, code: String, nowMs: Int) async throws -> ChannelPairingRequest? {
         try await database.write { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM channel_pairing WHERE channel = ? AND code = ? AND expires_at > ?", arguments: [channel, code, nowMs]
+                db.cachedStatement(sql: "SELECT * FROM channel_pairing WHERE channel = ? AND code = ? AND expires_at > ?"), arguments: [channel, code, nowMs]
             ) else { return nil }
             let request = Self.pairing(from: row)
-            try db.execute(sql: "DELETE FROM channel_pairing WHERE channel = ? AND sender_id = ?", arguments: [channel, request.senderId])
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO channel_allow (channel, sender_id, approved_at) VALUES (?, ?, ?)", arguments: [channel, request.senderId, nowMs]
+            try db.cachedStatement(sql: "DELETE FROM channel_pairing WHERE channel = ? AND sender_id = ?").execute(arguments: [channel, request.senderId])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO channel_allow (channel, sender_id, approved_at) VALUES (?, ?, ?)").execute(
+                arguments: [channel, request.senderId, nowMs]
             )
             return request
         }

@@ -11,20 +11,19 @@ public struct SQLiteDeviceStore: DeviceStoring {
 
     public func device(id: String, role: String) async throws -> PairedDevice? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM paired_device WHERE device_id = ? AND role = ?", arguments: [id, role])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM paired_device WHERE device_id = ? AND role = ?"), arguments: [id, role])
                 .map(Self.record(from:))
         }
     }
 
     public func save(_ device: PairedDevice) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO paired_device
                       (device_id, role, public_key, scopes, token, display_name, platform, client_id, approved_at_ms, last_seen_at_ms,
                        paired_without_auth)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     device.deviceId, device.role, device.publicKey, device.scopes.joined(separator: " "), device.token,
                     device.displayName, device.platform, device.clientId, device.approvedAtMs, device.lastSeenAtMs, device.pairedWithoutAuth,
@@ -35,8 +34,7 @@ public struct SQLiteDeviceStore: DeviceStoring {
 
     public func touch(deviceId: String, role: String, atMs: Int) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE paired_device SET last_seen_at_ms = ? WHERE device_id = ? AND role = ?",
+            try db.cachedStatement(sql: "UPDATE paired_device SET last_seen_at_ms = ? WHERE device_id = ? AND role = ?").execute(
                 arguments: [atMs, deviceId, role]
             )
         }
@@ -44,19 +42,19 @@ public struct SQLiteDeviceStore: DeviceStoring {
 
     public func allDevices() async throws -> [PairedDevice] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM paired_device ORDER BY approved_at_ms").map(Self.record(from:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM paired_device ORDER BY approved_at_ms")).map(Self.record(from:))
         }
     }
 
     public func remove(deviceId: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM paired_device WHERE device_id = ?", arguments: [deviceId])
+            try db.cachedStatement(sql: "DELETE FROM paired_device WHERE device_id = ?").execute(arguments: [deviceId])
         }
     }
 
     public func remove(deviceId: String, role: String) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM paired_device WHERE device_id = ? AND role = ?", arguments: [deviceId, role])
+            try db.cachedStatement(sql: "DELETE FROM paired_device WHERE device_id = ? AND role = ?").execute(arguments: [deviceId, role])
             return db.changesCount > 0
         }
     }

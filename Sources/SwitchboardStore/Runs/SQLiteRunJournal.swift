@@ -14,15 +14,14 @@ public struct SQLiteRunJournal: RunJournaling {
     public func accept(_ run: RunRecord, userMessage: ChatMessage, sessionId: String) async throws -> RunAcceptance {
         let json = try SQLiteSessionStore.encode(userMessage)
         return try await database.write { db in
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM agent_run WHERE run_id = ?", arguments: [run.runId]) {
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE run_id = ?"), arguments: [run.runId]) {
                 return .duplicate(try Self.record(from: existing))
             }
             _ = try SQLiteSessionStore.insertEntry(db, sessionId: sessionId, message: userMessage, json: json, state: .complete)
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO agent_run (run_id, session_key, agent_id, origin, message, timeout_ms, model, extra_system_prompt, state,
                       accepted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     run.runId, run.sessionKey, run.agentId, run.origin, run.message, run.timeoutMs, run.model, run.extraSystemPrompt, run.acceptedAtMs,
                     run.acceptedAtMs,
@@ -36,12 +35,12 @@ public struct SQLiteRunJournal: RunJournaling {
     }
 
     public func run(id: String) async throws -> RunRecord? {
-        try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM agent_run WHERE run_id = ?", arguments: [id]).map(Self.record(from:)) }
+        try await database.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE run_id = ?"), arguments: [id]).map(Self.record(from:)) }
     }
 
     public func markRunning(runId: String, nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE agent_run SET state = 'running', updated_at = ? WHERE run_id = ? AND state = 'queued'", arguments: [nowMs, runId])
+            try db.cachedStatement(sql: "UPDATE agent_run SET state = 'running', updated_at = ? WHERE run_id = ? AND state = 'queued'").execute(arguments: [nowMs, runId])
         }
     }
 
@@ -57,8 +56,7 @@ public struct SQLiteRunJournal: RunJournaling {
 
     public func interruptRunning(nowMs: Int) async throws -> Int {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE agent_run SET state = 'interrupted', outcome = 'error', summary = 'interrupted by a gateway stop', updated_at = ? WHERE state = 'running'",
+            try db.cachedStatement(sql: "UPDATE agent_run SET state = 'interrupted', outcome = 'error', summary = 'interrupted by a gateway stop', updated_at = ? WHERE state = 'running'").execute(
                 arguments: [nowMs]
             )
             return db.changesCount
@@ -67,13 +65,13 @@ public struct SQLiteRunJournal: RunJournaling {
 
     public func queued() async throws -> [RunRecord] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM agent_run WHERE state = 'queued' ORDER BY id").map(Self.record(from:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE state = 'queued' ORDER BY id")).map(Self.record(from:))
         }
     }
 
     public func prune(olderThanMs: Int) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM agent_run WHERE state IN ('done', 'interrupted') AND updated_at < ?", arguments: [olderThanMs])
+            try db.cachedStatement(sql: "DELETE FROM agent_run WHERE state IN ('done', 'interrupted') AND updated_at < ?").execute(arguments: [olderThanMs])
             return db.changesCount
         }
     }

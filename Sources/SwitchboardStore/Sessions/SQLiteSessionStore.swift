@@ -16,12 +16,11 @@ public struct SQLiteSessionStore: SessionStoring {
         // Most calls find it: a read runs beside other readers, where a write waits for the writer.
         if let existing = try await session(key: key) { return existing }
         return try await database.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) {
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) {
                 return try Self.record(from: row)
             }
             let record = SessionRecord(key: key, sessionId: UUID().uuidString.lowercased(), agentId: agentId, createdAtMs: nowMs, updatedAtMs: nowMs)
-            try db.execute(
-                sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')",
+            try db.cachedStatement(sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')").execute(
                 arguments: [record.key, record.sessionId, record.agentId, nowMs, nowMs]
             )
             return record
@@ -30,13 +29,13 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func session(key: String) async throws -> SessionRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]).map(Self.record(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]).map(Self.record(from:))
         }
     }
 
     public func session(sessionId: String) async throws -> SessionRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM session WHERE session_id = ?", arguments: [sessionId]).map(Self.record(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE session_id = ?"), arguments: [sessionId]).map(Self.record(from:))
         }
     }
 
@@ -70,40 +69,39 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func sessionCount() async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0 }
+        try await database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM session")) ?? 0 }
     }
 
     public func sessionCountsByAgent() async throws -> [String: Int] {
         try await database.read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT agent_id, COUNT(*) AS n FROM session GROUP BY agent_id") { counts[row["agent_id"]] = row["n"] }
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT agent_id, COUNT(*) AS n FROM session GROUP BY agent_id")) { counts[row["agent_id"]] = row["n"] }
             return counts
         }
     }
 
     public func patchSession(key: String, changes: [String: JSONValue], nowMs: Int) async throws -> SessionRecord? {
         try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) else { return nil }
             var record = try Self.record(from: row)
             for (name, value) in changes {
                 if case .null = value { record.settings[name] = nil } else { record.settings[name] = value }
             }
             record.updatedAtMs = nowMs
-            try db.execute(sql: "UPDATE session SET settings = ?, updated_at = ? WHERE key = ?", arguments: [try Self.encode(record.settings), nowMs, key])
+            try db.cachedStatement(sql: "UPDATE session SET settings = ?, updated_at = ? WHERE key = ?").execute(arguments: [try Self.encode(record.settings), nowMs, key])
             return record
         }
     }
 
     public func resetSession(key: String, nowMs: Int) async throws -> SessionRecord? {
         try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE key = ?", arguments: [key]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) else { return nil }
             var record = try Self.record(from: row)
             record.sessionId = UUID().uuidString.lowercased()
             record.updatedAtMs = nowMs
             record.inputTokens = 0
             record.outputTokens = 0
-            try db.execute(
-                sql: "UPDATE session SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?",
+            try db.cachedStatement(sql: "UPDATE session SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?").execute(
                 arguments: [record.sessionId, nowMs, key]
             )
             return record
@@ -112,19 +110,18 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func deleteSession(key: String, deleteTranscript: Bool) async throws -> Bool {
         try await database.write { db in
-            guard let sessionId = try String.fetchOne(db, sql: "SELECT session_id FROM session WHERE key = ?", arguments: [key]) else { return false }
+            guard let sessionId = try String.fetchOne(db.cachedStatement(sql: "SELECT session_id FROM session WHERE key = ?"), arguments: [key]) else { return false }
             if deleteTranscript {
-                try db.execute(sql: "DELETE FROM transcript_entry WHERE session_id = ?", arguments: [sessionId])
+                try db.cachedStatement(sql: "DELETE FROM transcript_entry WHERE session_id = ?").execute(arguments: [sessionId])
             }
-            try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM session WHERE key = ?").execute(arguments: [key])
             return true
         }
     }
 
     public func addUsage(key: String, input: Int, output: Int, nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?",
+            try db.cachedStatement(sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?").execute(
                 arguments: [input, output, nowMs, key]
             )
         }
@@ -137,19 +134,18 @@ public struct SQLiteSessionStore: SessionStoring {
 
     /// Appends a transcript entry inside the caller's transaction; returns its id.
     static func insertEntry(_ db: Database, sessionId: String, message: ChatMessage, json: String, state: TranscriptEntry.State) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO transcript_entry (session_id, ts, role, run_id, message, state) VALUES (?, ?, ?, ?, ?, ?)").execute(
             arguments: [sessionId, message.timestamp, message.role, message.runId, json, state.rawValue]
         )
         let id = db.lastInsertedRowID
-        try db.execute(sql: "UPDATE session SET updated_at = MAX(updated_at, ?) WHERE session_id = ?", arguments: [message.timestamp, sessionId])
+        try db.cachedStatement(sql: "UPDATE session SET updated_at = MAX(updated_at, ?) WHERE session_id = ?").execute(arguments: [message.timestamp, sessionId])
         return id
     }
 
     public func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws {
         let json = try Self.encode(message)
         try await database.write { db in
-            try db.execute(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?", arguments: [json, state.rawValue, entryId])
+            try db.cachedStatement(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?").execute(arguments: [json, state.rawValue, entryId])
         }
     }
 
@@ -158,8 +154,7 @@ public struct SQLiteSessionStore: SessionStoring {
         return try await database.read { db in
             // Ids and fingerprints first (no JSON); only rows the cache lacks are read and decoded.
             let keys = try Row.fetchAll(
-                db,
-                sql: "SELECT id, state, length(CAST(message AS BLOB)) AS bytes FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+                db.cachedStatement(sql: "SELECT id, state, length(CAST(message AS BLOB)) AS bytes FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?"),
                 arguments: [sessionId, limit]
             )
             var entries: [Int64: TranscriptEntry] = [:]
@@ -187,11 +182,10 @@ public struct SQLiteSessionStore: SessionStoring {
     public func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool {
         try await database.read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT EXISTS (SELECT 1 FROM (SELECT message FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
                                    WHERE json_extract(message, '$.id') = ?)
-                    """,
+                    """),
                 arguments: [sessionId, within, messageId]
             ) ?? false
         }
@@ -199,17 +193,16 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func transcriptCount(sessionId: String) async throws -> Int {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transcript_entry WHERE session_id = ?", arguments: [sessionId]) ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM transcript_entry WHERE session_id = ?"), arguments: [sessionId]) ?? 0
         }
     }
 
     public func compact(sessionId: String, keep: Int) async throws -> Int {
         try await database.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     DELETE FROM transcript_entry WHERE session_id = ? AND id NOT IN
                       (SELECT id FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
-                    """,
+                    """).execute(
                 arguments: [sessionId, sessionId, keep]
             )
             return db.changesCount
@@ -218,7 +211,7 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func markStreamingInterrupted() async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: "UPDATE transcript_entry SET state = 'interrupted' WHERE state = 'streaming'")
+            try db.cachedStatement(sql: "UPDATE transcript_entry SET state = 'interrupted' WHERE state = 'streaming'").execute()
             return db.changesCount
         }
     }
