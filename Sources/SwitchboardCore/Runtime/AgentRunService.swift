@@ -183,7 +183,9 @@ final class AgentRunService: Service, Sendable {
     }
 
     private func acquireSlot(for handle: RunHandle) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
+        // The usual case, a free slot, costs no child tasks (each would be two thread hops).
+        if !handle.abortSignal.isRaised, semaphore.tryAcquire() { return true }
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.semaphore.acquire() }
             group.addTask {
                 await handle.abortSignal.wait()
@@ -212,7 +214,9 @@ final class AgentRunService: Service, Sendable {
 
     /// True when `signal` was raised before `other`.
     static func first(_ signal: OneShotSignal, before other: OneShotSignal) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
+        if other.isRaised { return false }
+        if signal.isRaised { return true }
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await signal.wait()
                 return true

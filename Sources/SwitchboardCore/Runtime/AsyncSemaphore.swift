@@ -15,6 +15,15 @@ final class AsyncSemaphore: Sendable {
         state = Mutex(State(available: permits))
     }
 
+    /// Takes a permit if one is free now (and nobody is queued for one), without suspending.
+    func tryAcquire() -> Bool {
+        state.withLock { state in
+            guard state.available > 0, state.waiters.isEmpty else { return false }
+            state.available -= 1
+            return true
+        }
+    }
+
     /// Takes a permit; returns false (holding none) if the task was cancelled while waiting.
     func acquire() async -> Bool {
         let id = state.withLock { state -> Int in
