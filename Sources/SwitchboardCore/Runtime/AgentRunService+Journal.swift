@@ -1,4 +1,5 @@
 import Logging
+import SwitchboardAgent
 import SwitchboardPluginAPI
 
 /// The run journal's side of the run service: an acknowledged run is `queued` from its ack
@@ -14,8 +15,16 @@ extension AgentRunService {
         }
     }
 
+    /// Records the outcome in the journal and the run's tokens in its session, in one commit
+    /// for a journaled run.
     func journalFinished(_ handle: RunHandle, _ result: RunResult) async {
-        guard handle.request.journaled, !(handle.isDeferred && result.startedAtMs == nil) else { return }
+        let usage =
+            result.usage.input + result.usage.output > 0
+            ? SessionUsage(sessionKey: handle.sessionKey, input: result.usage.input, output: result.usage.output) : nil
+        guard handle.request.journaled, !(handle.isDeferred && result.startedAtMs == nil) else {
+            if let usage { try? await sessions.addUsage(key: usage.sessionKey, input: usage.input, output: usage.output, nowMs: clock.nowMs()) }
+            return
+        }
         let summary: String? =
             switch result.status {
             case .ok: nil
@@ -24,7 +33,7 @@ extension AgentRunService {
             case .aborted: "aborted (\(result.stopReason ?? "rpc"))"
             }
         do {
-            try await journal.markDone(runId: handle.runId, outcome: result.status.rawValue, summary: summary, nowMs: clock.nowMs())
+            try await journal.markDone(runId: handle.runId, outcome: result.status.rawValue, summary: summary, usage: usage, nowMs: clock.nowMs())
         } catch {
             logger.error("could not journal a run outcome", metadata: ["sb.run.id": "\(handle.runId)", "error": "\(String(describing: error).prefix(200))"])
         }

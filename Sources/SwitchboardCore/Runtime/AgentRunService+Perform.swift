@@ -125,11 +125,8 @@ extension AgentRunService {
             }
         }
         if case .timedOut = ending { handle.abort(reason: "timeout") }
-        let result = finish(handle, events: events, startedAt: startedAt, ending: ending, logger: logger)
-        if result.usage.input + result.usage.output > 0 {
-            try? await sessions.addUsage(key: request.sessionKey, input: result.usage.input, output: result.usage.output, nowMs: clock.nowMs())
-        }
-        return result
+        // The tokens are added to the session with the journal's outcome (``journalFinished``).
+        return finish(handle, events: events, startedAt: startedAt, ending: ending, logger: logger)
     }
 
     private func finish(_ handle: RunHandle, events: RunEvents, startedAt: Int, ending: Ending, logger: Logger) -> RunResult {

@@ -9,13 +9,28 @@ public protocol RunJournaling: Sendable {
     func accept(_ run: RunRecord, userMessage: ChatMessage, sessionId: String) async throws -> RunAcceptance
     func run(id: String) async throws -> RunRecord?
     func markRunning(runId: String, nowMs: Int) async throws
-    func markDone(runId: String, outcome: String, summary: String?, nowMs: Int) async throws
+    /// Records the outcome and, in the same transaction, adds `usage` to its session's
+    /// token counts (one commit at the end of a turn instead of two).
+    func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, nowMs: Int) async throws
     /// After a crash: every `running` run becomes `interrupted`; returns how many.
     func interruptRunning(nowMs: Int) async throws -> Int
     /// Runs still `queued`, in arrival order.
     func queued() async throws -> [RunRecord]
     /// Removes finished runs older than `olderThanMs`; returns how many.
     func prune(olderThanMs: Int) async throws -> Int
+}
+
+/// Tokens a run used, added to its session's totals.
+public struct SessionUsage: Sendable, Hashable {
+    public var sessionKey: String
+    public var input: Int
+    public var output: Int
+
+    public init(sessionKey: String, input: Int, output: Int) {
+        self.sessionKey = sessionKey
+        self.input = input
+        self.output = output
+    }
 }
 
 public enum RunAcceptance: Sendable, Hashable {

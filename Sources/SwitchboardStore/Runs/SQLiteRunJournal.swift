@@ -44,13 +44,13 @@ public struct SQLiteRunJournal: RunJournaling {
         }
     }
 
-    public func markDone(runId: String, outcome: String, summary: String?, nowMs: Int) async throws {
+    public func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, nowMs: Int) async throws {
         try await database.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 // The message text is in the transcript; the journal keeps only what dedup needs.
-                sql: "UPDATE agent_run SET state = 'done', outcome = ?, summary = ?, updated_at = ?, message = '' WHERE run_id = ?",
-                arguments: [outcome, summary.map { String($0.prefix(2000)) }, nowMs, runId]
-            )
+                sql: "UPDATE agent_run SET state = 'done', outcome = ?, summary = ?, updated_at = ?, message = '' WHERE run_id = ?"
+            ).execute(arguments: [outcome, summary.map { String($0.prefix(2000)) }, nowMs, runId])
+            if let usage { try SQLiteSessionStore.addUsage(db, usage, nowMs: nowMs) }
         }
     }
 

@@ -120,11 +120,13 @@ public struct SQLiteSessionStore: SessionStoring {
     }
 
     public func addUsage(key: String, input: Int, output: Int, nowMs: Int) async throws {
-        try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?").execute(
-                arguments: [input, output, nowMs, key]
-            )
-        }
+        try await database.write { db in try Self.addUsage(db, SessionUsage(sessionKey: key, input: input, output: output), nowMs: nowMs) }
+    }
+
+    /// Adds `usage` to its session's token counts inside the caller's transaction.
+    static func addUsage(_ db: Database, _ usage: SessionUsage, nowMs: Int) throws {
+        try db.cachedStatement(sql: "UPDATE session SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, updated_at = ? WHERE key = ?")
+            .execute(arguments: [usage.input, usage.output, nowMs, usage.sessionKey])
     }
 
     public func append(sessionId: String, message: ChatMessage, state: TranscriptEntry.State) async throws -> Int64 {
