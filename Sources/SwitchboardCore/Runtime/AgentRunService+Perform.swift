@@ -28,8 +28,7 @@ extension AgentRunService {
         let session: SessionRecord
         let entries: [TranscriptEntry]
         do {
-            session = try await sessions.ensureSession(key: request.sessionKey, agentId: agent.id, nowMs: startedAt)
-            entries = try await sessions.transcript(sessionId: session.sessionId, limit: config.historyLimit)
+            (session, entries) = try await sessions.turnContext(key: request.sessionKey, agentId: agent.id, nowMs: startedAt, limit: config.historyLimit)
         } catch {
             logger.error("could not read the session", metadata: ["error.type": "\(type(of: error))"])
             return fail(handle, message: "could not read the session transcript; see the gateway log", startedAt: startedAt)
@@ -92,17 +91,17 @@ extension AgentRunService {
                 return Task.isCancelled ? nil : .aborted
             }
             group.addTask {
-                try? await Task.sleep(for: .milliseconds(timeoutMs))
-                return Task.isCancelled ? nil : .timedOut
-            }
-            if throttle > 0 {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(throttle))
-                        events.flush()
-                    }
-                    return nil
+                // One timer task for both the run's deadline and the throttle's flush of
+                // held-back text (each child task costs thread hops on every turn).
+                let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+                while !Task.isCancelled {
+                    let left = deadline - ContinuousClock.now
+                    if left <= .zero { return .timedOut }
+                    try? await Task.sleep(for: throttle > 0 ? min(left, .milliseconds(throttle)) : left)
+                    if Task.isCancelled { return nil }
+                    events.flush()
                 }
+                return nil
             }
             var ending: Ending = .aborted
             while let next = await group.next() {

@@ -25,6 +25,8 @@ public protocol SessionStoring: Sendable {
     func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws
     /// The newest `limit` entries, oldest first.
     func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry]
+    /// The session under `key` (created when missing) and its newest `limit` entries, oldest first.
+    func turnContext(key: String, agentId: String, nowMs: Int, limit: Int) async throws -> (SessionRecord, [TranscriptEntry])
     func transcriptCount(sessionId: String) async throws -> Int
     /// Whether one of the newest `within` entries is the message with id `messageId`
     /// (``ChatMessage/id``), without decoding them.

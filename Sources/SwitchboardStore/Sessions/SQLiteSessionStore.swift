@@ -153,32 +153,50 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {
         let cache = cache
-        return try await database.read { db in
-            // Ids and fingerprints first (no JSON); only rows the cache lacks are read and decoded.
-            let keys = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, state, length(CAST(message AS BLOB)) AS bytes FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?"),
-                arguments: [sessionId, limit]
-            )
-            var entries: [Int64: TranscriptEntry] = [:]
-            var missing: [Int64: TranscriptRowCache.Fingerprint] = [:]
-            for key in keys {
-                let id: Int64 = key["id"]
-                let fingerprint = TranscriptRowCache.Fingerprint(state: key["state"], bytes: key["bytes"])
-                if let cached = cache.entry(id: id, matching: fingerprint) { entries[id] = cached } else { missing[id] = fingerprint }
-            }
-            if !missing.isEmpty {
-                let ids = Array(missing.keys)
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM transcript_entry WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
-                )
-                for row in rows {
-                    let entry = try Self.entry(from: row)
-                    entries[entry.id] = entry
-                    if let fingerprint = missing[entry.id] { cache.store(entry, fingerprint: fingerprint) }
-                }
-            }
-            return keys.reversed().compactMap { entries[$0["id"]] }
+        return try await database.read { db in try Self.transcript(db, sessionId: sessionId, limit: limit, cache: cache) }
+    }
+
+    /// A turn's context in one read: the session (created when missing) and its newest
+    /// `limit` entries. One trip to the database where ``ensureSession`` and ``transcript``
+    /// take two or three.
+    public func turnContext(key: String, agentId: String, nowMs: Int, limit: Int) async throws -> (SessionRecord, [TranscriptEntry]) {
+        let cache = cache
+        let found = try await database.read { db -> (SessionRecord, [TranscriptEntry])? in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) else { return nil }
+            let session = try Self.record(from: row)
+            return (session, try Self.transcript(db, sessionId: session.sessionId, limit: limit, cache: cache))
         }
+        if let found { return found }
+        let session = try await ensureSession(key: key, agentId: agentId, nowMs: nowMs)
+        return (session, try await transcript(sessionId: session.sessionId, limit: limit))
+    }
+
+    /// The newest `limit` entries of `sessionId`, oldest first, inside the caller's access.
+    static func transcript(_ db: Database, sessionId: String, limit: Int, cache: TranscriptRowCache) throws -> [TranscriptEntry] {
+        // Ids and fingerprints first (no JSON); only rows the cache lacks are read and decoded.
+        let keys = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, state, length(CAST(message AS BLOB)) AS bytes FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?"),
+            arguments: [sessionId, limit]
+        )
+        var entries: [Int64: TranscriptEntry] = [:]
+        var missing: [Int64: TranscriptRowCache.Fingerprint] = [:]
+        for key in keys {
+            let id: Int64 = key["id"]
+            let fingerprint = TranscriptRowCache.Fingerprint(state: key["state"], bytes: key["bytes"])
+            if let cached = cache.entry(id: id, matching: fingerprint) { entries[id] = cached } else { missing[id] = fingerprint }
+        }
+        if !missing.isEmpty {
+            let ids = Array(missing.keys)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM transcript_entry WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
+            )
+            for row in rows {
+                let entry = try Self.entry(from: row)
+                entries[entry.id] = entry
+                if let fingerprint = missing[entry.id] { cache.store(entry, fingerprint: fingerprint) }
+            }
+        }
+        return keys.reversed().compactMap { entries[$0["id"]] }
     }
 
     public func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool {
