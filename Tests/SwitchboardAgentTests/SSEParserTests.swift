@@ -1,4 +1,4 @@
-import SwitchboardAgent
+@testable import SwitchboardAgent
 import Testing
 
 struct SSEParserTests {
@@ -27,6 +27,15 @@ struct SSEParserTests {
 }
 
 struct RetryPolicyTests {
+    /// A chunk's data is trimmed of blanks only (JSON never starts or ends with anything else).
+    @Test func chunkDataLosesOnlySurroundingBlanks() {
+        let trim = OpenAICompatibleProvider.StreamState.trimmingBlanks
+        #expect(trim(" \t[DONE] \t") == "[DONE]")
+        #expect(trim("{\"a\": \" é \"}") == "{\"a\": \" é \"}")
+        #expect(trim("   ") == "" && trim("") == "")
+        #expect(trim("\u{00A0}x") == "\u{00A0}x")
+    }
+
     @Test func retryAfterAcceptsSecondsMillisecondsAndDates() {
         #expect(RetryPolicy.retryAfterMs(retryAfter: "2", retryAfterMsHeader: nil) == 2000)
         #expect(RetryPolicy.retryAfterMs(retryAfter: "2", retryAfterMsHeader: "150") == 150)
