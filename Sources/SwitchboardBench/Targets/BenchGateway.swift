@@ -12,12 +12,16 @@ enum BenchGateway {
 
     /// Config: token auth, long ticks (no keepalive noise in the figures), and a fake provider
     /// when `providerBaseURL` is given (chat deltas unthrottled so every chunk is an event).
-    static func config(providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "") -> String {
+    /// - Parameter deltaThrottleMs: `agents.defaults.chatDeltaThrottleMs`; 0 makes every
+    ///   streamed chunk an event (the stream scenarios), nil keeps the gateway's default (150 ms,
+    ///   what a user runs: the main-job scenarios).
+    static func config(providerBaseURL: String? = nil, deltaThrottleMs: Int? = 0, extraGateway: String = "", extraTop: String = "") -> String {
         var models = ""
         if let providerBaseURL {
+            let throttle = deltaThrottleMs.map { "chatDeltaThrottleMs: \($0), " } ?? ""
             models = """
                 , models: { providers: { fake: { baseUrl: "\(providerBaseURL)", models: ["m1"] } } },
-                  agents: { defaults: { model: "fake/m1", chatDeltaThrottleMs: 0, maxConcurrentRuns: 64 } }
+                  agents: { defaults: { model: "fake/m1", \(throttle)maxConcurrentRuns: 64 } }
                 """
         }
         return """
@@ -26,9 +30,12 @@ enum BenchGateway {
     }
 
     /// Starts a gateway in a fresh state dir and waits for `/ready`.
-    static func start(label: String, providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "") async throws -> ServerProcess {
+    static func start(
+        label: String, providerBaseURL: String? = nil, deltaThrottleMs: Int? = 0, extraGateway: String = "", extraTop: String = ""
+    ) async throws -> ServerProcess {
         let server = try ServerProcess.spawnGateway(
-            config: config(providerBaseURL: providerBaseURL, extraGateway: extraGateway, extraTop: extraTop), stateDir: temporaryStateDir(label)
+            config: config(providerBaseURL: providerBaseURL, deltaThrottleMs: deltaThrottleMs, extraGateway: extraGateway, extraTop: extraTop),
+            stateDir: temporaryStateDir(label)
         )
         do {
             try await server.waitUntilReady()

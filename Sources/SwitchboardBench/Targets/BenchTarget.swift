@@ -15,9 +15,13 @@ struct BenchTarget: Sendable {
         baseline == nil ? BenchCredentials(token: BenchGateway.token) : nil
     }
 
-    func start(_ options: BenchOptions, label: String, providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "") async throws -> ServerProcess {
+    func start(
+        _ options: BenchOptions, label: String, providerBaseURL: String? = nil, deltaThrottleMs: Int? = 0, extraGateway: String = "", extraTop: String = ""
+    ) async throws -> ServerProcess {
         guard let baseline else {
-            return try await BenchGateway.start(label: label, providerBaseURL: providerBaseURL, extraGateway: extraGateway, extraTop: extraTop)
+            return try await BenchGateway.start(
+                label: label, providerBaseURL: providerBaseURL, deltaThrottleMs: deltaThrottleMs, extraGateway: extraGateway, extraTop: extraTop
+            )
         }
         let server = try ServerProcess.spawnBaseline(baseline, threads: options.serverThreads, providerBaseURL: providerBaseURL)
         do {
@@ -31,10 +35,12 @@ struct BenchTarget: Sendable {
 
     /// Starts this server and a load client for it, runs `body`, and stops both whatever happens.
     func with<T>(
-        _ options: BenchOptions, label: String, providerBaseURL: String? = nil, extraGateway: String = "", extraTop: String = "",
-        _ body: (ServerProcess, LoadClient) async throws -> T
+        _ options: BenchOptions, label: String, providerBaseURL: String? = nil, deltaThrottleMs: Int? = 0, extraGateway: String = "",
+        extraTop: String = "", _ body: (ServerProcess, LoadClient) async throws -> T
     ) async throws -> T {
-        let server = try await start(options, label: label, providerBaseURL: providerBaseURL, extraGateway: extraGateway, extraTop: extraTop)
+        let server = try await start(
+            options, label: label, providerBaseURL: providerBaseURL, deltaThrottleMs: deltaThrottleMs, extraGateway: extraGateway, extraTop: extraTop
+        )
         let client = LoadClient(port: server.port, threads: options.clientThreads)
         do {
             let result = try await body(server, client)

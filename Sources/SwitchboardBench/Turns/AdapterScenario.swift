@@ -15,7 +15,7 @@ struct AdapterScenario {
         try await ServerPinning.pinned {
             try await FakeModelServer.with { provider in
                 provider.setDefault(.text((0..<TurnsScenario.chunks).map { "w\($0) " }))
-                try await BenchTarget.gateway.with(context.options, label: "adapter", providerBaseURL: provider.baseURL, extraTop: channels) { server, client in
+                try await BenchTarget.gateway.with(context.options, label: "adapter", providerBaseURL: provider.baseURL, deltaThrottleMs: nil, extraTop: channels) { server, client in
                     for connections in TurnsScenario.connectionCounts {
                         let chat = try await TurnsScenario.drivers(client, connections: connections, handshake: true)
                         let reference = try await TurnMeasurement.measure(server: server, drivers: chat, fresh: true, seconds: seconds)

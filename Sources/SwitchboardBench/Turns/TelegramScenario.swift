@@ -24,7 +24,7 @@ struct TelegramScenario {
                         group.addTask {
                             for await sent in telegram.deliveries.stream { replies.delivered(chatId: sent.chatId) }
                         }
-                        try await BenchTarget.gateway.with(context.options, label: "telegram", providerBaseURL: provider.baseURL, extraTop: channels) { server, client in
+                        try await BenchTarget.gateway.with(context.options, label: "telegram", providerBaseURL: provider.baseURL, deltaThrottleMs: nil, extraTop: channels) { server, client in
                             for users in TurnsScenario.connectionCounts {
                                 let chat = try await TurnsScenario.drivers(client, connections: users, handshake: true)
                                 let reference = try await TurnMeasurement.measure(server: server, drivers: chat, fresh: true, seconds: seconds)

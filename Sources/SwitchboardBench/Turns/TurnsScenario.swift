@@ -7,12 +7,17 @@ import SwitchboardTesting
 /// streaming 10 chunks at once, at 1, 20 and 200 connections, with a fresh session per turn and
 /// with one long session per connection. Every cell is set against baseline (c), the minimal
 /// turn built from the same libraries (``BaselineTurnServer``), at the same connection count.
-/// While 200 connections stream, a separate connection measures `health` round trips.
+/// While 200 connections stream, a separate connection measures `health` round trips. The
+/// gateway runs with its default delta throttle (150 ms, what users run); one more cell at 20
+/// connections turns the throttle off, so each of the 10 chunks becomes an `agent` and a
+/// `chat` event for every connection (the worst case of the same job).
 /// Servers run on CPU 0, the load client and the provider on the others (``ServerPinning``).
 struct TurnsScenario {
     let context: BenchContext
     static let chunks = 10
     static let connectionCounts = [1, 20, 200]
+    /// The connection count of the unthrottled cell.
+    static let unthrottledConnections = 20
     static let baselineName = BaselineKind.turn.label
 
     func run() async throws {
@@ -31,7 +36,7 @@ struct TurnsScenario {
                         }
                     }
                 }
-                try await BenchTarget.gateway.with(context.options, label: "turns", providerBaseURL: provider.baseURL) { server, client in
+                try await BenchTarget.gateway.with(context.options, label: "turns", providerBaseURL: provider.baseURL, deltaThrottleMs: nil) { server, client in
                     for connections in Self.connectionCounts {
                         for fresh in [true, false] {
                             let drivers = try await Self.drivers(client, connections: connections, handshake: true)
@@ -51,6 +56,15 @@ struct TurnsScenario {
                             goals(connections: connections, fresh: fresh, result, baseline: baselines[connections])
                         }
                     }
+                }
+                // The worst case of the same job: every streamed chunk its own event (no throttle).
+                try await BenchTarget.gateway.with(context.options, label: "turns-unthrottled", providerBaseURL: provider.baseURL, deltaThrottleMs: 0) { server, client in
+                    let connections = Self.unthrottledConnections
+                    let drivers = try await Self.drivers(client, connections: connections, handshake: true)
+                    let result = try await TurnMeasurement.measure(server: server, drivers: drivers, fresh: true, seconds: seconds)
+                    for driver in drivers { await driver.close() }
+                    let label = "chat.send, \(connections) connections, every chunk an event (chatDeltaThrottleMs 0)"
+                    TurnMeasurement.report(context, scenario: "turns", label: label, result, baseline: baselines[connections].map { (Self.baselineName, $0) })
                 }
             }
         }

@@ -46,10 +46,6 @@ enum RunStarter {
         request.journaled = true
         let acceptance: RunAcceptance
         do {
-            let session = try await agent.sessions.ensureSession(key: request.sessionKey, agentId: request.agentId, nowMs: now)
-            if session.settings["sendPolicy"]?.stringValue == "deny" {
-                throw GatewayError.invalidRequest("send blocked by session policy")
-            }
             var message = ChatMessage.text(request.message, role: "user", timestamp: now)
             if request.message.isEmpty { message.content = [] }
             message.content += request.images
@@ -59,15 +55,17 @@ enum RunStarter {
                 message: request.message, timeoutMs: request.timeoutMs, model: request.model, extraSystemPrompt: request.extraSystemPrompt,
                 acceptedAtMs: now, updatedAtMs: now
             )
-            acceptance = try await agent.runs.journal.accept(record, userMessage: message, sessionId: session.sessionId)
-        } catch let error as GatewayError {
-            throw error
+            // The session is found (or made) in the same transaction: one commit per accepted message.
+            acceptance = try await agent.runs.journal.accept(record, userMessage: message) { session in
+                session.settings["sendPolicy"]?.stringValue != "deny"
+            }
         } catch {
             throw StoreFailure.error(error, doing: "saving the message", logger: agent.runs.logger)
         }
         switch acceptance {
         case .accepted: return .started(try agent.runs.start(request, resumed: true))
         case .duplicate(let record): return .duplicate(record)
+        case .refused: throw GatewayError.invalidRequest("send blocked by session policy")
         }
     }
 }

@@ -4,9 +4,10 @@ public import SwitchboardProtocol
 /// in one transaction, keyed by run id (the idempotency key), so a retry after a lost ack
 /// finds the first one instead of storing the message twice.
 public protocol RunJournaling: Sendable {
-    /// Journals `run` and appends `userMessage` to `sessionId`, atomically; when a run with
-    /// the same id exists, nothing is written and the existing record is returned.
-    func accept(_ run: RunRecord, userMessage: ChatMessage, sessionId: String) async throws -> RunAcceptance
+    /// Journals `run` and appends `userMessage` to the session `run.sessionKey` (created for
+    /// `run.agentId` when missing), in one transaction. Nothing is written when `admits`
+    /// refuses the session (`.refused`) or a run with the same id exists (`.duplicate`).
+    func accept(_ run: RunRecord, userMessage: ChatMessage, admits: @escaping @Sendable (SessionRecord) -> Bool) async throws -> RunAcceptance
     func run(id: String) async throws -> RunRecord?
     func markRunning(runId: String, nowMs: Int) async throws
     /// Records the outcome and, in the same transaction, adds `usage` to its session's
@@ -36,4 +37,6 @@ public struct SessionUsage: Sendable, Hashable {
 public enum RunAcceptance: Sendable, Hashable {
     case accepted(RunRecord)
     case duplicate(RunRecord)
+    /// `admits` said no to the session (say, its send policy denies).
+    case refused(SessionRecord)
 }

@@ -11,17 +11,22 @@ public struct SQLiteRunJournal: RunJournaling {
         self.database = database
     }
 
-    public func accept(_ run: RunRecord, userMessage: ChatMessage, sessionId: String) async throws -> RunAcceptance {
+    public func accept(_ run: RunRecord, userMessage: ChatMessage, admits: @escaping @Sendable (SessionRecord) -> Bool) async throws -> RunAcceptance {
         let json = try SQLiteSessionStore.encode(userMessage)
         return try await database.write { db in
+            let (session, isNew) = try SQLiteSessionStore.findSession(db, key: run.sessionKey, orMakeFor: run.agentId, nowMs: run.acceptedAtMs)
+            guard admits(session) else { return .refused(session) }
             if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE run_id = ?"), arguments: [run.runId]) {
                 return .duplicate(try Self.record(from: existing))
             }
-            _ = try SQLiteSessionStore.insertEntry(db, sessionId: sessionId, message: userMessage, json: json, state: .complete)
-            try db.cachedStatement(sql: """
+            if isNew { try SQLiteSessionStore.insertSession(db, session) }
+            _ = try SQLiteSessionStore.insertEntry(db, sessionId: session.sessionId, message: userMessage, json: json, state: .complete)
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO agent_run (run_id, session_key, agent_id, origin, message, timeout_ms, model, extra_system_prompt, state,
                       accepted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """).execute(
+                    """
+            ).execute(
                 arguments: [
                     run.runId, run.sessionKey, run.agentId, run.origin, run.message, run.timeoutMs, run.model, run.extraSystemPrompt, run.acceptedAtMs,
                     run.acceptedAtMs,

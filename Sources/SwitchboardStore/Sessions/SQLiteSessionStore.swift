@@ -16,15 +16,23 @@ public struct SQLiteSessionStore: SessionStoring {
         // Most calls find it: a read runs beside other readers, where a write waits for the writer.
         if let existing = try await session(key: key) { return existing }
         return try await database.write { db in
-            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) {
-                return try Self.record(from: row)
-            }
-            let record = SessionRecord(key: key, sessionId: UUID().uuidString.lowercased(), agentId: agentId, createdAtMs: nowMs, updatedAtMs: nowMs)
-            try db.cachedStatement(sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')").execute(
-                arguments: [record.key, record.sessionId, record.agentId, nowMs, nowMs]
-            )
-            return record
+            let (session, isNew) = try Self.findSession(db, key: key, orMakeFor: agentId, nowMs: nowMs)
+            if isNew { try Self.insertSession(db, session) }
+            return session
         }
+    }
+
+    /// The session under `key`, or a new record (not yet inserted; `isNew`) for `agentId`.
+    static func findSession(_ db: Database, key: String, orMakeFor agentId: String, nowMs: Int) throws -> (SessionRecord, isNew: Bool) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE key = ?"), arguments: [key]) {
+            return (try record(from: row), false)
+        }
+        return (SessionRecord(key: key, sessionId: UUID().uuidString.lowercased(), agentId: agentId, createdAtMs: nowMs, updatedAtMs: nowMs), true)
+    }
+
+    static func insertSession(_ db: Database, _ record: SessionRecord) throws {
+        try db.cachedStatement(sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')")
+            .execute(arguments: [record.key, record.sessionId, record.agentId, record.createdAtMs, record.updatedAtMs])
     }
 
     public func session(key: String) async throws -> SessionRecord? {
