@@ -32,7 +32,7 @@ public struct AnthropicProvider: LLMProvider {
             providerId: id, model: request.model, url: baseURL + "/v1/messages", headers: headers, secret: apiKey,
             keyHint: "models.providers.\(id).apiKey\(id == "anthropic" ? " or ANTHROPIC_API_KEY" : "")"
         )
-        let body = try GatewayJSON.encoder.encode(body(for: request))
+        let body = body(for: request).jsonData
         var state = StreamState()
         try await http.streamSSE(target, body: body) { event in
             try await state.consume(event, target: target, sink: sink)

@@ -28,7 +28,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
             providerId: id, model: request.model, url: baseURL + "/chat/completions", headers: headers, secret: apiKey,
             keyHint: "models.providers.\(id).apiKey\(id == "openai" ? " or OPENAI_API_KEY" : "")"
         )
-        let body = try GatewayJSON.encoder.encode(Self.body(for: request))
+        let body = Self.body(for: request).jsonData
         var state = StreamState()
         try await http.streamSSE(target, body: body) { event in
             try await state.consume(event, target: target, sink: sink)

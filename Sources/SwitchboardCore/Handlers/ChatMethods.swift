@@ -69,7 +69,7 @@ struct ChatMethods {
         let attachments = try RunAttachments.read(params.attachments, config: agent.config)
         guard !text.isEmpty || !attachments.isEmpty else { throw GatewayError.invalidRequest("message or attachment required") }
         let cacheKey = "chat:\(key)"
-        switch parts.idempotency.claim(cacheKey, ack: try JSONValue(encoding: ChatSend.Result(runId: key, status: "in_flight"))) {
+        switch parts.idempotency.claim(cacheKey, ack: ChatSend.Result(runId: key, status: "in_flight").jsonValue) {
         case .existing(.inFlight):
             return ChatSend.Result(runId: key, status: "in_flight")
         case .existing(.completed(_, let payload, _)):
@@ -102,7 +102,7 @@ struct ChatMethods {
             let payload = result.status == .ok
                 ? ChatSend.Result(runId: key, status: "ok")
                 : ChatSend.Result(runId: key, status: "error", summary: result.errorMessage ?? "aborted (\(result.stopReason ?? "rpc"))")
-            parts.idempotency.complete(cacheKey, ok: true, payload: try? JSONValue(encoding: payload), error: nil)
+            parts.idempotency.complete(cacheKey, ok: true, payload: payload.jsonValue, error: nil)
         }
         return ChatSend.Result(runId: key, status: "started")
     }

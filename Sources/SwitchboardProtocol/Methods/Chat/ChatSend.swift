@@ -58,6 +58,20 @@ public enum ChatSend: GatewayMethod {
             runIds = abortedRunIds
         }
 
+        /// The same object `JSONValue(encoding:)` makes, built directly (it is made twice
+        /// per `chat.send` for the dedupe cache; encoding and decoding JSON for it showed up in
+        /// profiles).
+        public var jsonValue: JSONValue {
+            var object: [String: JSONValue] = [:]
+            if let runId { object["runId"] = .string(runId) }
+            if let status { object["status"] = .string(status) }
+            if let summary { object["summary"] = .string(summary) }
+            if let ok { object["ok"] = .bool(ok) }
+            if let aborted { object["aborted"] = .bool(aborted) }
+            if let runIds { object["runIds"] = .array(runIds.map(JSONValue.string)) }
+            return .object(object)
+        }
+
         public static var jsonSchema: JSONSchema {
             .openObject(
                 .init("runId", .string()),
