@@ -12,15 +12,34 @@ enum AgentIdentity {
 
     /// The canonical form of a client's key; `field` names the param in the error.
     static func canonicalSessionKey(_ key: String, field: String = "sessionKey") throws -> String {
-        let trimmed = key.trimmingCharacters(in: .whitespaces)
         func invalid(_ problem: String) -> GatewayError { .invalidRequest("invalid params: \(field): \(problem)") }
+        // Every message names its session: plain ASCII keys (the usual case) skip Foundation's
+        // trimming and the Unicode property lookups, with the same outcome.
+        let ascii = key.utf8.allSatisfy { $0 < 0x80 }
+        let trimmed = ascii ? String(Self.trimmingASCIIBlanks(key)) : key.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw invalid("must not be empty") }
         guard trimmed.count <= maxSessionKeyLength else { throw invalid("at most \(maxSessionKeyLength) characters") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw invalid("must not contain control characters")
-        }
+        let hasControl =
+            ascii
+            ? trimmed.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+            : trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard !hasControl else { throw invalid("must not contain control characters") }
         if trimmed == "main" { return mainSessionKey(agentId: AgentConfiguration.defaultAgentId) }
         return trimmed
+    }
+
+    /// `text` without leading and trailing spaces and tabs (what `.whitespaces` trims from ASCII).
+    static func trimmingASCIIBlanks(_ text: String) -> Substring {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        while start < end {
+            let last = utf8.index(before: end)
+            guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
+            end = last
+        }
+        return text[start..<end]
     }
 
     /// The agent a key belongs to: `agent:<id>:…` names it; any other key uses the default agent.
