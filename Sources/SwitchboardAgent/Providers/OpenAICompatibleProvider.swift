@@ -96,7 +96,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
             guard !data.isEmpty else { return }
             let chunk: Chunk
             do {
-                chunk = try GatewayJSON.decoder.decode(Chunk.self, from: Data(data.utf8))
+                chunk = try TextChunkReader.read(data) ?? GatewayJSON.decoder.decode(Chunk.self, from: Data(data.utf8))
             } catch {
                 throw ProviderError(.badResponse, "provider \(target.providerId) sent a stream chunk that is not Chat Completions JSON")
             }
@@ -161,33 +161,33 @@ public struct OpenAICompatibleProvider: LLMProvider {
     }
 
     // Wire shapes of one streamed chunk (snake_case as sent).
-    struct Chunk: Decodable {
+    struct Chunk: Decodable, Equatable {
         var choices: [Choice]?
         var usage: Usage?
         var error: APIError?
     }
-    struct Choice: Decodable {
+    struct Choice: Decodable, Equatable {
         var delta: Delta?
         var finish_reason: String?
     }
-    struct Delta: Decodable {
+    struct Delta: Decodable, Equatable {
         var content: String?
         var tool_calls: [ToolCallDelta]?
     }
-    struct ToolCallDelta: Decodable {
+    struct ToolCallDelta: Decodable, Equatable {
         var index: Int?
         var id: String?
         var function: FunctionDelta?
     }
-    struct FunctionDelta: Decodable {
+    struct FunctionDelta: Decodable, Equatable {
         var name: String?
         var arguments: String?
     }
-    struct Usage: Decodable {
+    struct Usage: Decodable, Equatable {
         var prompt_tokens: Int?
         var completion_tokens: Int?
     }
-    struct APIError: Decodable {
+    struct APIError: Decodable, Equatable {
         var message: String?
     }
 }

@@ -13,21 +13,21 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// the method's type. Skipping still checks everything a full parse would (structure,
 /// numbers, escapes, UTF-8), and nesting is bounded by ``maxDepth`` without recursion, so no
 /// input can exhaust the stack.
-struct JSONScanner {
+package struct JSONScanner {
     /// The deepest nesting accepted; the same bound Foundation's `JSONDecoder` applies.
     static let maxDepth = 512
 
-    let bytes: UnsafeRawBufferPointer
-    private(set) var index = 0
+    package let bytes: UnsafeRawBufferPointer
+    package private(set) var index = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     var isAtEnd: Bool { index >= bytes.count }
 
     /// The next byte that is not whitespace, without consuming it; nil at the end.
-    mutating func peekSignificant() -> UInt8? {
+    package mutating func peekSignificant() -> UInt8? {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -38,20 +38,20 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` (after whitespace) or fails naming what was expected.
-    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+    package mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
         guard peekSignificant() == byte else { throw unexpected(expected: what) }
         index += 1
     }
 
     /// Consumes `byte` if it comes next (after whitespace).
-    mutating func consume(_ byte: UInt8) -> Bool {
+    package mutating func consume(_ byte: UInt8) -> Bool {
         guard peekSignificant() == byte else { return false }
         index += 1
         return true
     }
 
     /// Reads a string value and decodes its escapes.
-    mutating func readString() throws(JSONSyntaxError) -> String {
+    package mutating func readString() throws(JSONSyntaxError) -> String {
         guard peekSignificant() == UInt8(ascii: "\"") else { throw unexpected(expected: "a string") }
         let start = index + 1
         let hasEscapes = try skipString()
@@ -62,7 +62,7 @@ struct JSONScanner {
 
     /// Skips one value of any kind, checking it fully; returns the byte range it occupied.
     @discardableResult
-    mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
+    package mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
         guard peekSignificant() != nil else { throw error("unexpected end of input") }
         let start = index
         // One bit per open container: set for an object, clear for an array.
