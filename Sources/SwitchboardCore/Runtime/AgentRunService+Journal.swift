@@ -6,15 +6,6 @@ import SwitchboardPluginAPI
 /// (``RunStarter``), `running` before its first output, `done` with its outcome; a stop puts
 /// off runs not yet started, and the next start resumes them in arrival order.
 extension AgentRunService {
-    func journalStarted(_ handle: RunHandle) async {
-        guard handle.request.journaled else { return }
-        do {
-            try await journal.markRunning(runId: handle.runId, nowMs: clock.nowMs())
-        } catch {
-            logger.error("could not journal a run start", metadata: ["sb.run.id": "\(handle.runId)", "error": "\(String(describing: error).prefix(200))"])
-        }
-    }
-
     /// Records the outcome in the journal and the run's tokens in its session, in one commit
     /// for a journaled run.
     func journalFinished(_ handle: RunHandle, _ result: RunResult) async {

@@ -28,7 +28,13 @@ extension AgentRunService {
         let session: SessionRecord
         let entries: [TranscriptEntry]
         do {
-            (session, entries) = try await sessions.turnContext(key: request.sessionKey, agentId: agent.id, nowMs: startedAt, limit: config.historyLimit)
+            // A journaled run is marked running in the same trip (see ``journalFinished`` for its end).
+            (session, entries) =
+                request.journaled
+                ? try await journal.begin(
+                    runId: request.runId, sessionKey: request.sessionKey, agentId: agent.id, historyLimit: config.historyLimit, nowMs: startedAt
+                )
+                : try await sessions.turnContext(key: request.sessionKey, agentId: agent.id, nowMs: startedAt, limit: config.historyLimit)
         } catch {
             logger.error("could not read the session", metadata: ["error.type": "\(type(of: error))"])
             return fail(handle, message: "could not read the session transcript; see the gateway log", startedAt: startedAt)

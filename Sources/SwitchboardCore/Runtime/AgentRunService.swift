@@ -166,7 +166,6 @@ final class AgentRunService: Service, Sendable {
             result = abortedBeforeStart(handle)
         } else {
             defer { semaphore.release() }
-            await journalStarted(handle)
             result = await perform(handle)
         }
         await journalFinished(handle, result)

@@ -33,10 +33,11 @@ public struct GatewayApplication: Sendable {
         }
         self.database = database
         let logFile = loaded.logFile
+        let sessions = SQLiteSessionStore(database: database)
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
-            sessions: SQLiteSessionStore(database: database), channelStore: SQLiteChannelStore(database: database),
-            journal: SQLiteRunJournal(database: database), storeHealth: database.health
+            sessions: sessions, channelStore: SQLiteChannelStore(database: database),
+            journal: SQLiteRunJournal(database: database, sessions: sessions), storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)

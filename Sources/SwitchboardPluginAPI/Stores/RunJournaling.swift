@@ -9,7 +9,10 @@ public protocol RunJournaling: Sendable {
     /// refuses the session (`.refused`) or a run with the same id exists (`.duplicate`).
     func accept(_ run: RunRecord, userMessage: ChatMessage, admits: @escaping @Sendable (SessionRecord) -> Bool) async throws -> RunAcceptance
     func run(id: String) async throws -> RunRecord?
-    func markRunning(runId: String, nowMs: Int) async throws
+    /// Marks the run `running` and reads what its turn needs — the session `sessionKey`
+    /// (created for `agentId` when missing) and its newest `historyLimit` entries, oldest
+    /// first — in one transaction.
+    func begin(runId: String, sessionKey: String, agentId: String, historyLimit: Int, nowMs: Int) async throws -> (SessionRecord, [TranscriptEntry])
     /// Records the outcome and, in the same transaction, adds `usage` to its session's
     /// token counts (one commit at the end of a turn instead of two).
     func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, nowMs: Int) async throws

@@ -6,9 +6,12 @@ public import SwitchboardProtocol
 /// ``RunJournaling`` on the gateway database (`agent_run`).
 public struct SQLiteRunJournal: RunJournaling {
     let database: GatewayDatabase
+    /// The session store on the same database, whose transcript cache ``begin`` reads through.
+    let sessions: SQLiteSessionStore
 
-    public init(database: GatewayDatabase) {
+    public init(database: GatewayDatabase, sessions: SQLiteSessionStore) {
         self.database = database
+        self.sessions = sessions
     }
 
     public func accept(_ run: RunRecord, userMessage: ChatMessage, admits: @escaping @Sendable (SessionRecord) -> Bool) async throws -> RunAcceptance {
@@ -43,9 +46,18 @@ public struct SQLiteRunJournal: RunJournaling {
         try await database.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE run_id = ?"), arguments: [id]).map(Self.record(from:)) }
     }
 
-    public func markRunning(runId: String, nowMs: Int) async throws {
-        try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE agent_run SET state = 'running', updated_at = ? WHERE run_id = ? AND state = 'queued'").execute(arguments: [nowMs, runId])
+    private static func markRunning(_ db: Database, runId: String, nowMs: Int) throws {
+        try db.cachedStatement(sql: "UPDATE agent_run SET state = 'running', updated_at = ? WHERE run_id = ? AND state = 'queued'")
+            .execute(arguments: [nowMs, runId])
+    }
+
+    public func begin(runId: String, sessionKey: String, agentId: String, historyLimit: Int, nowMs: Int) async throws -> (SessionRecord, [TranscriptEntry]) {
+        let cache = sessions.cache
+        return try await database.write { db in
+            try Self.markRunning(db, runId: runId, nowMs: nowMs)
+            let (session, isNew) = try SQLiteSessionStore.findSession(db, key: sessionKey, orMakeFor: agentId, nowMs: nowMs)
+            if isNew { try SQLiteSessionStore.insertSession(db, session) }
+            return (session, try SQLiteSessionStore.transcript(db, sessionId: session.sessionId, limit: historyLimit, cache: cache))
         }
     }
 

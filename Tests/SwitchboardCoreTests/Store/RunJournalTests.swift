@@ -1,0 +1,43 @@
+import Foundation
+import SwitchboardPluginAPI
+import SwitchboardProtocol
+@testable import SwitchboardStore
+import SwitchboardTesting
+import Testing
+
+/// The journal's few commits per turn: accept (with its session), begin (running, with the
+/// turn's context), done (with the tokens).
+struct RunJournalTests {
+    @Test("accept makes the session; a refused session writes nothing; begin marks running and reads the context; done adds the tokens")
+    func aTurnsCommits() async throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try GatewayDatabase(path: directory + "/db.sqlite")
+        let sessions = SQLiteSessionStore(database: database)
+        let journal = SQLiteRunJournal(database: database, sessions: sessions)
+        func record(_ id: String, key: String = "agent:main:j") -> RunRecord {
+            RunRecord(runId: id, sessionKey: key, agentId: "main", origin: "chat", message: "hi \(id)", timeoutMs: 1000, acceptedAtMs: 10, updatedAtMs: 10)
+        }
+
+        let refused = try await journal.accept(record("r0", key: "agent:main:closed"), userMessage: .text("no", role: "user", timestamp: 10)) { _ in false }
+        guard case .refused = refused else { Issue.record("expected refused, got \(refused)"); return }
+        #expect(try await sessions.session(key: "agent:main:closed") == nil, "a refused message makes no session")
+        #expect(try await journal.run(id: "r0") == nil)
+
+        let accepted = try await journal.accept(record("r1"), userMessage: .text("hi r1", role: "user", timestamp: 10)) { _ in true }
+        guard case .accepted(let run) = accepted else { Issue.record("expected accepted, got \(accepted)"); return }
+        #expect(run.state == .queued)
+        let again = try await journal.accept(record("r1"), userMessage: .text("hi r1", role: "user", timestamp: 10)) { _ in true }
+        guard case .duplicate = again else { Issue.record("expected duplicate, got \(again)"); return }
+
+        let (session, entries) = try await journal.begin(runId: "r1", sessionKey: "agent:main:j", agentId: "main", historyLimit: 10, nowMs: 20)
+        #expect(session.key == "agent:main:j" && entries.map(\.message.text) == ["hi r1"], "the message is stored once")
+        #expect(try await journal.run(id: "r1")?.state == .running)
+
+        try await journal.markDone(runId: "r1", outcome: "ok", summary: nil, usage: SessionUsage(sessionKey: "agent:main:j", input: 7, output: 5), nowMs: 30)
+        #expect(try await journal.run(id: "r1")?.state == .done)
+        let counted = try #require(try await sessions.session(key: "agent:main:j"))
+        #expect(counted.inputTokens == 7 && counted.outputTokens == 5)
+        #expect(try await journal.interruptRunning(nowMs: 40) == 0)
+    }
+}
