@@ -9,6 +9,7 @@ extension AgentRunService {
     /// Records the outcome in the journal and the run's tokens in its session, in one commit
     /// for a journaled run.
     func journalFinished(_ handle: RunHandle, _ result: RunResult) async {
+        guard !result.outcomeRecorded else { return }
         let usage =
             result.usage.input + result.usage.output > 0
             ? SessionUsage(sessionKey: handle.sessionKey, input: result.usage.input, output: result.usage.output) : nil
@@ -24,7 +25,7 @@ extension AgentRunService {
             case .aborted: "aborted (\(result.stopReason ?? "rpc"))"
             }
         do {
-            try await journal.markDone(runId: handle.runId, outcome: result.status.rawValue, summary: summary, usage: usage, nowMs: clock.nowMs())
+            try await journal.markDone(runId: handle.runId, outcome: result.status.rawValue, summary: summary, usage: usage, reply: nil, nowMs: clock.nowMs())
         } catch {
             logger.error("could not journal a run outcome", metadata: ["sb.run.id": "\(handle.runId)", "error": "\(String(describing: error).prefix(200))"])
         }

@@ -41,7 +41,10 @@ extension AgentRunService {
         }
         let verbose = session.settings["verboseLevel"]?.stringValue == "full"
         let events = RunEvents(request: request, agentId: agent.id, includeToolResults: verbose, throttleMs: config.chatDeltaThrottleMs, bus: bus, clock: clock)
-        let transcript = TranscriptWriter(store: sessions, sessionId: session.sessionId, runId: request.runId, flushMs: max(config.chatDeltaThrottleMs, 50), clock: clock)
+        let transcript = TranscriptWriter(
+            store: sessions, sessionId: session.sessionId, runId: request.runId, flushMs: max(config.chatDeltaThrottleMs, 50), clock: clock,
+            holdsFinalTurn: request.journaled
+        )
         events.lifecycle("start", extra: ["startedAt": .int(startedAt), "agentId": .string(agent.id)])
         logger.info("run started", metadata: ["sb.agent": "\(agent.id)"])
 
@@ -63,7 +66,7 @@ extension AgentRunService {
         let relay = request.observer.map(RunObserverRelay.init)
         relay?.started(runId: request.runId)
 
-        let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
+        var ending: Ending = await withTaskGroup(of: Ending?.self) { group in
             group.addTask {
                 do {
                     let outcome = try await engine.run(messages: messages, context: context) { step in
@@ -119,6 +122,19 @@ extension AgentRunService {
             group.cancelAll()
             return ending
         }
+        var recorded = false
+        if case .finished(let outcome) = ending, let reply = transcript.takeHeldReply() {
+            // The answer, the journal's outcome and the tokens in one commit, before the final event.
+            do {
+                let usage = outcome.usage.input + outcome.usage.output > 0
+                    ? SessionUsage(sessionKey: request.sessionKey, input: outcome.usage.input, output: outcome.usage.output) : nil
+                try await journal.markDone(runId: request.runId, outcome: RunResult.Status.ok.rawValue, summary: nil, usage: usage, reply: reply, nowMs: clock.nowMs())
+                recorded = true
+            } catch {
+                logger.error("could not save the answer", metadata: ["error.type": "\(type(of: error))"])
+                ending = .failed("could not save the answer; see the gateway log", kind: "unknown")
+            }
+        }
         if case .finished = ending {} else {
             let reason: String = switch ending {
             case .timedOut: "timeout"
@@ -130,8 +146,10 @@ extension AgentRunService {
             }
         }
         if case .timedOut = ending { handle.abort(reason: "timeout") }
-        // The tokens are added to the session with the journal's outcome (``journalFinished``).
-        return finish(handle, events: events, startedAt: startedAt, ending: ending, logger: logger)
+        // Otherwise the outcome and the tokens are recorded by ``journalFinished``.
+        var result = finish(handle, events: events, startedAt: startedAt, ending: ending, logger: logger)
+        result.outcomeRecorded = recorded
+        return result
     }
 
     private func finish(_ handle: RunHandle, events: RunEvents, startedAt: Int, ending: Ending, logger: Logger) -> RunResult {

@@ -48,6 +48,8 @@ struct RunResult: Sendable, Hashable {
     var toolCalls: Int
     var startedAtMs: Int?
     var endedAtMs: Int
+    /// The journal already has the outcome (committed with the final answer).
+    var outcomeRecorded = false
 }
 
 /// One submitted run: queued in its session's lane, then running, then finished.

@@ -10,28 +10,54 @@ import SwitchboardProtocol
 /// loses an earlier turn; of the streaming turn it loses the text since the last write (at
 /// most `flushMs` of it while the model streams steadily, more if the stream stalls with text
 /// pending). A turn that ends within `flushMs` costs one write.
+///
+/// With `holdsFinalTurn`, a turn that ends the run (no tool calls) is not written here: the run
+/// takes it (``takeHeldReply()``) and commits it with the journal's outcome, one commit instead
+/// of two, before the final event. If anything but the run's end follows, the held turn is
+/// written first (another turn, an interruption).
 final class TranscriptWriter: Sendable {
     let store: any SessionStoring
     let sessionId: String
     let runId: String
     let flushMs: Int
     let clock: GatewayClock
+    let holdsFinalTurn: Bool
 
     private struct State {
         var entryId: Int64?
         var turnText = ""
         var lastWriteMs = 0
         var startedAtMs = 0
+        var held: RunReply?
     }
 
     private let state = Mutex(State())
 
-    init(store: any SessionStoring, sessionId: String, runId: String, flushMs: Int, clock: GatewayClock) {
+    init(store: any SessionStoring, sessionId: String, runId: String, flushMs: Int, clock: GatewayClock, holdsFinalTurn: Bool = false) {
         self.store = store
         self.sessionId = sessionId
         self.runId = runId
         self.flushMs = flushMs
         self.clock = clock
+        self.holdsFinalTurn = holdsFinalTurn
+    }
+
+    /// The run's final turn, held for the run's closing commit; nil when none is held.
+    func takeHeldReply() -> RunReply? {
+        state.withLock { state in
+            defer { state.held = nil }
+            return state.held
+        }
+    }
+
+    /// Writes a held turn now: something other than the run's end came after it.
+    private func writeHeld() async throws {
+        guard let held = takeHeldReply() else { return }
+        if let entryId = held.entryId {
+            try await store.update(entryId: entryId, message: held.message, state: .complete)
+        } else {
+            _ = try await store.append(sessionId: sessionId, message: held.message, state: .complete)
+        }
     }
 
     private func message(_ text: String, timestamp: Int) -> ChatMessage {
@@ -42,6 +68,7 @@ final class TranscriptWriter: Sendable {
 
     /// Streamed assistant text of the current turn.
     func append(_ delta: String) async throws {
+        try await writeHeld()
         let now = clock.nowMs()
         let action = state.withLock { state -> (entryId: Int64?, text: String, started: Int)? in
             if state.turnText.isEmpty && state.entryId == nil {
@@ -77,6 +104,11 @@ final class TranscriptWriter: Sendable {
         message.content += turn.toolCalls.map { .toolCall(id: $0.id, name: $0.name, arguments: $0.arguments ?? .object([:])) }
         message.usage = ChatUsage(input: usage.input, output: usage.output)
         message.stopReason = stopReason.rawValue
+        try await writeHeld()
+        if holdsFinalTurn && turn.toolCalls.isEmpty && stopReason != .toolCalls {
+            state.withLock { $0.held = RunReply(sessionId: sessionId, entryId: entryId, message: message) }
+            return
+        }
         if let entryId {
             try await store.update(entryId: entryId, message: message, state: .complete)
         } else {
@@ -85,6 +117,7 @@ final class TranscriptWriter: Sendable {
     }
 
     func toolResult(_ call: ToolCall, output: ToolOutput) async throws {
+        try await writeHeld()
         var message = ChatMessage.text(output.text, role: "toolResult", timestamp: clock.nowMs())
         message.runId = runId
         message.toolCallId = call.id
@@ -95,6 +128,8 @@ final class TranscriptWriter: Sendable {
 
     /// The run stopped mid-turn: keep the partial text, marked interrupted.
     func interrupt(stopReason: String) async throws {
+        // A final turn that completed before the stop won the race is kept complete.
+        try await writeHeld()
         let pending = state.withLock { state -> (Int64?, String, Int) in
             defer {
                 state.entryId = nil

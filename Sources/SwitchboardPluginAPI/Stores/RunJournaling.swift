@@ -13,15 +13,30 @@ public protocol RunJournaling: Sendable {
     /// (created for `agentId` when missing) and its newest `historyLimit` entries, oldest
     /// first — in one transaction.
     func begin(runId: String, sessionKey: String, agentId: String, historyLimit: Int, nowMs: Int) async throws -> (SessionRecord, [TranscriptEntry])
-    /// Records the outcome and, in the same transaction, adds `usage` to its session's
-    /// token counts (one commit at the end of a turn instead of two).
-    func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, nowMs: Int) async throws
+    /// Records the outcome and, in the same transaction, adds `usage` to its session's token
+    /// counts and saves `reply` (the run's final answer) in the transcript, complete: one
+    /// commit at the end of a turn instead of three.
+    func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, reply: RunReply?, nowMs: Int) async throws
     /// After a crash: every `running` run becomes `interrupted`; returns how many.
     func interruptRunning(nowMs: Int) async throws -> Int
     /// Runs still `queued`, in arrival order.
     func queued() async throws -> [RunRecord]
     /// Removes finished runs older than `olderThanMs`; returns how many.
     func prune(olderThanMs: Int) async throws -> Int
+}
+
+/// A run's final answer, saved with its outcome: a new transcript entry, or the streaming entry
+/// `entryId` completed.
+public struct RunReply: Sendable, Hashable {
+    public var sessionId: String
+    public var entryId: Int64?
+    public var message: ChatMessage
+
+    public init(sessionId: String, entryId: Int64?, message: ChatMessage) {
+        self.sessionId = sessionId
+        self.entryId = entryId
+        self.message = message
+    }
 }
 
 /// Tokens a run used, added to its session's totals.

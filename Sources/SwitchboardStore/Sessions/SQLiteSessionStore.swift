@@ -154,9 +154,12 @@ public struct SQLiteSessionStore: SessionStoring {
 
     public func update(entryId: Int64, message: ChatMessage, state: TranscriptEntry.State) async throws {
         let json = try Self.encode(message)
-        try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?").execute(arguments: [json, state.rawValue, entryId])
-        }
+        try await database.write { db in try Self.updateEntry(db, id: entryId, json: json, state: state) }
+    }
+
+    /// Replaces an entry's message and state inside the caller's transaction.
+    static func updateEntry(_ db: Database, id: Int64, json: String, state: TranscriptEntry.State) throws {
+        try db.cachedStatement(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?").execute(arguments: [json, state.rawValue, id])
     }
 
     public func transcript(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {

@@ -34,10 +34,24 @@ struct RunJournalTests {
         #expect(session.key == "agent:main:j" && entries.map(\.message.text) == ["hi r1"], "the message is stored once")
         #expect(try await journal.run(id: "r1")?.state == .running)
 
-        try await journal.markDone(runId: "r1", outcome: "ok", summary: nil, usage: SessionUsage(sessionKey: "agent:main:j", input: 7, output: 5), nowMs: 30)
+        let reply = RunReply(sessionId: session.sessionId, entryId: nil, message: .text("hello", role: "assistant", timestamp: 25))
+        try await journal.markDone(
+            runId: "r1", outcome: "ok", summary: nil, usage: SessionUsage(sessionKey: "agent:main:j", input: 7, output: 5), reply: reply, nowMs: 30
+        )
         #expect(try await journal.run(id: "r1")?.state == .done)
         let counted = try #require(try await sessions.session(key: "agent:main:j"))
         #expect(counted.inputTokens == 7 && counted.outputTokens == 5)
+        let saved = try await sessions.transcript(sessionId: session.sessionId, limit: 10)
+        #expect(saved.map(\.message.text) == ["hi r1", "hello"] && saved.last?.state == .complete, "the answer is saved with the outcome")
         #expect(try await journal.interruptRunning(nowMs: 40) == 0)
+
+        // A streamed answer: its streaming entry is completed in place.
+        _ = try await journal.accept(record("r2"), userMessage: .text("hi r2", role: "user", timestamp: 50)) { _ in true }
+        _ = try await journal.begin(runId: "r2", sessionKey: "agent:main:j", agentId: "main", historyLimit: 10, nowMs: 51)
+        let streaming = try await sessions.append(sessionId: session.sessionId, message: .text("par", role: "assistant", timestamp: 52), state: .streaming)
+        let whole = RunReply(sessionId: session.sessionId, entryId: streaming, message: .text("partial no more", role: "assistant", timestamp: 52))
+        try await journal.markDone(runId: "r2", outcome: "ok", summary: nil, usage: nil, reply: whole, nowMs: 60)
+        let after = try await sessions.transcript(sessionId: session.sessionId, limit: 10)
+        #expect(after.map(\.message.text) == ["hi r1", "hello", "hi r2", "partial no more"] && after.last?.id == streaming && after.last?.state == .complete)
     }
 }
