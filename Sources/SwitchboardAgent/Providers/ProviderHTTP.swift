@@ -43,6 +43,12 @@ public struct ProviderHTTP: Sendable {
         self.observer = observer
     }
 
+    /// AsyncHTTPClient logs at debug and trace only, and tags the logger it is given for each
+    /// request (a copy of the log handler every time); with those levels off it gets one that
+    /// is disabled.
+    private var clientLogger: Logger { logger.logLevel > .debug ? Self.disabledLogger : logger }
+    private static let disabledLogger = Logger(label: "switchboard.http", factory: { _ in SwiftLogNoOpLogHandler() })
+
     /// A client whose idle-read and connect timeouts come from `timeouts`; shut it down when done.
     public static func makeClient(timeouts: Timeouts) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
@@ -98,7 +104,7 @@ public struct ProviderHTTP: Sendable {
         let response: HTTPClientResponse
         let started = ContinuousClock.now
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(timeouts.responseMs)), logger: logger)
+            response = try await client.execute(request, timeout: .milliseconds(Int64(timeouts.responseMs)), logger: clientLogger)
         } catch {
             observer?(ProviderCallSample(providerId: target.providerId, outcome: "transport_error", responseHead: nil))
             throw Self.transportError(error, target: target, phase: "connecting")
