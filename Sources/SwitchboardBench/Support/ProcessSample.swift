@@ -8,6 +8,9 @@ struct ProcessSample: Sendable {
     var anonBytes: Int = 0
     /// User + system CPU time in microseconds.
     var cpuMicros: Int
+    /// Context switches of all its threads so far (voluntary and not): every hop of work
+    /// from one thread to another costs one or two. Threads that ended are not counted.
+    var contextSwitches: Int = 0
 
     static let ticksPerSecond = Int(sysconf(Int32(_SC_CLK_TCK)))
 
@@ -26,7 +29,22 @@ struct ProcessSample: Sendable {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return ProcessSample(rssBytes: rss, anonBytes: anon, cpuMicros: (user + system) * 1_000_000 / ticksPerSecond)
+        return ProcessSample(
+            rssBytes: rss, anonBytes: anon, cpuMicros: (user + system) * 1_000_000 / ticksPerSecond, contextSwitches: contextSwitches(pid: pid)
+        )
+    }
+
+    private static func contextSwitches(pid: pid_t) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var total = 0
+        for task in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
+            // `voluntary_ctxt_switches:\t12` and `nonvoluntary_ctxt_switches:\t3`
+            for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
+                total += Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+            }
+        }
+        return total
     }
 
     static func current() -> ProcessSample? { read(pid: getpid()) }

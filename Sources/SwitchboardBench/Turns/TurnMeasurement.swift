@@ -17,6 +17,8 @@ struct TurnResult {
     var rate: Double
     var latency: Samples
     var cpuMicrosPerTurn: Double?
+    /// The server's context switches per turn: how often a turn's work moved between threads.
+    var switchesPerTurn: Double?
 
     var p50: Double? { latency.percentileMs(0.5) }
     var p99: Double? { latency.percentileMs(0.99) }
@@ -48,9 +50,11 @@ enum TurnMeasurement {
         let elapsed = BenchClock.seconds(since: started)
         let after = server.sample()
         let cpu = before.flatMap { before in after.map { Double($0.cpuMicros - before.cpuMicros) } }
+        let switches = before.flatMap { before in after.map { Double($0.contextSwitches - before.contextSwitches) } }
+        let turns = Double(latencies.count)
         return TurnResult(
-            rate: Double(latencies.count) / elapsed, latency: latencies,
-            cpuMicrosPerTurn: latencies.count == 0 ? nil : cpu.map { $0 / Double(latencies.count) }
+            rate: turns / elapsed, latency: latencies, cpuMicrosPerTurn: turns == 0 ? nil : cpu.map { $0 / turns },
+            switchesPerTurn: turns == 0 ? nil : switches.map { $0 / turns }
         )
     }
 
@@ -73,6 +77,9 @@ enum TurnMeasurement {
         context.report.add(scenario, label, "p99", "ms", result.p99, baseline: baseline.map { (name!, $0.result.p99) })
         context.report.add(
             scenario, label, "gateway CPU per turn", "µs", result.cpuMicrosPerTurn, baseline: baseline.map { (name!, $0.result.cpuMicrosPerTurn) }
+        )
+        context.report.add(
+            scenario, label, "context switches per turn", "", result.switchesPerTurn, baseline: baseline.map { (name!, $0.result.switchesPerTurn) }
         )
     }
 }
