@@ -297,16 +297,14 @@ final class ChannelRouter: ChannelContext, Service {
     /// run again after a restart (its transcript id is derived from the journal id).
     private func persistUserMessage(_ inbound: InboundRecord, runId: String) async throws {
         let sessions = runs.sessions
-        let session = try await sessions.ensureSession(key: inbound.sessionKey, agentId: config.agentId, nowMs: clock.nowMs())
-        let entryId = "inbound-\(inbound.id)"
-        guard try await !sessions.transcriptContains(sessionId: session.sessionId, messageId: entryId, within: 20) else { return }
         var message = ChatMessage.text(inbound.text, role: "user", timestamp: inbound.receivedAtMs)
         if inbound.text.isEmpty { message.content = [] }
         message.content += inbound.images
-        message.id = entryId
+        message.id = "inbound-\(inbound.id)"
         message.runId = runId
         if let name = inbound.senderName { message.label = name }
-        _ = try await sessions.append(sessionId: session.sessionId, message: message, state: .complete)
+        // One transaction: the session, the check for an earlier copy, and the append.
+        _ = try await sessions.appendUnlessPresent(key: inbound.sessionKey, agentId: config.agentId, message: message, within: 20, nowMs: clock.nowMs())
     }
 
     /// Starts the run, waiting while the session's lane is full; nil when stopping.

@@ -28,9 +28,10 @@ public protocol SessionStoring: Sendable {
     /// The session under `key` (created when missing) and its newest `limit` entries, oldest first.
     func turnContext(key: String, agentId: String, nowMs: Int, limit: Int) async throws -> (SessionRecord, [TranscriptEntry])
     func transcriptCount(sessionId: String) async throws -> Int
-    /// Whether one of the newest `within` entries is the message with id `messageId`
-    /// (``ChatMessage/id``), without decoding them.
-    func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool
+    /// Appends `message` (which has an ``ChatMessage/id``) to the session `key` (created for
+    /// `agentId` when missing), unless one of its newest `within` entries is already that
+    /// message, in one transaction; returns the session and whether it appended.
+    func appendUnlessPresent(key: String, agentId: String, message: ChatMessage, within: Int, nowMs: Int) async throws -> (SessionRecord, appended: Bool)
     /// Keeps the newest `keep` entries; returns how many were removed.
     func compact(sessionId: String, keep: Int) async throws -> Int
     /// Marks entries still `streaming` as `interrupted` (after a crash); returns how many.

@@ -210,15 +210,24 @@ public struct SQLiteSessionStore: SessionStoring {
         return keys.reversed().compactMap { entries[$0["id"]] }
     }
 
-    public func transcriptContains(sessionId: String, messageId: String, within: Int) async throws -> Bool {
-        try await database.read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT EXISTS (SELECT 1 FROM (SELECT message FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
-                                   WHERE json_extract(message, '$.id') = ?)
-                    """),
-                arguments: [sessionId, within, messageId]
+    public func appendUnlessPresent(key: String, agentId: String, message: ChatMessage, within: Int, nowMs: Int) async throws -> (SessionRecord, appended: Bool) {
+        let json = try Self.encode(message)
+        let messageId = message.id ?? ""
+        return try await database.write { db in
+            let (session, isNew) = try Self.findSession(db, key: key, orMakeFor: agentId, nowMs: nowMs)
+            if isNew { try Self.insertSession(db, session) }
+            let present = try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM (SELECT message FROM transcript_entry WHERE session_id = ? ORDER BY id DESC LIMIT ?)
+                                       WHERE json_extract(message, '$.id') = ?)
+                        """
+                ),
+                arguments: [session.sessionId, within, messageId]
             ) ?? false
+            if present { return (session, false) }
+            _ = try Self.insertEntry(db, sessionId: session.sessionId, message: message, json: json, state: .complete)
+            return (session, true)
         }
     }
 

@@ -32,7 +32,13 @@ struct TranscriptCacheTests {
         #expect(try await store.compact(sessionId: session.sessionId, keep: 1) == 2)
         #expect(try await texts() == ["more"])
         #expect(try await store.transcript(sessionId: session.sessionId, limit: 1).count == 1)
-        #expect(try await store.transcriptContains(sessionId: session.sessionId, messageId: "nope", within: 20) == false)
+        var inbound = ChatMessage.text("from a channel", role: "user", timestamp: 5)
+        inbound.id = "inbound-1"
+        #expect(try await store.appendUnlessPresent(key: "agent:main:cache", agentId: "main", message: inbound, within: 20, nowMs: 5).appended)
+        #expect(try await !store.appendUnlessPresent(key: "agent:main:cache", agentId: "main", message: inbound, within: 20, nowMs: 6).appended, "appended once")
+        #expect(try await texts() == ["more", "from a channel"])
+        let (made, appended) = try await store.appendUnlessPresent(key: "agent:main:new", agentId: "main", message: inbound, within: 20, nowMs: 7)
+        #expect(appended && made.key == "agent:main:new", "the session is made when missing")
     }
 
     @Test("the cache is bounded by entries and by bytes, and never keeps a large message")
