@@ -84,10 +84,24 @@ public final class GatewayDatabase: Sendable {
         }
     }
 
+    private static func snapshot<T>(_ db: Database, _ value: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+        defer {
+            // Leave the read transaction whatever happened (a failed commit is rolled back).
+            if (try? db.cachedStatement(sql: "COMMIT TRANSACTION").execute()) == nil, db.isInsideTransaction {
+                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+            }
+        }
+        return try value(db)
+    }
+
     /// A read that records damage in ``health``.
+    ///
+    /// Like GRDB's `read`, it runs in a deferred transaction (one snapshot for every statement),
+    /// begun and ended through statements prepared once per connection.
     public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.read(value)
+            return try await pool.unsafeRead { db in try Self.snapshot(db, value) }
         } catch {
             health.observe(error)
             throw error
