@@ -92,8 +92,9 @@ final class OutboxDispatcher: Service, Sendable {
                     try? await store.rescheduleOutbox(connector: connector, nowMs: clock.nowMs())
                 }
                 let due: [OutboxRecord]
+                let next: Int?
                 do {
-                    due = try await store.dueOutbox(nowMs: clock.nowMs(), limit: Self.batchSize)
+                    (due, next) = try await store.dueOutbox(nowMs: clock.nowMs(), limit: Self.batchSize)
                 } catch is CancellationError {
                     // Stopping: the service's task was cancelled, nothing is wrong with the store.
                     break
@@ -105,7 +106,6 @@ final class OutboxDispatcher: Service, Sendable {
                 for chat in claim(due) {
                     group.addTask { await self.deliver(chat) }
                 }
-                let next = (try? await store.nextOutboxAttemptAtMs()) ?? nil
                 let waitMs = next.map { min(max($0 - clock.nowMs(), 0), Self.idleScanMs) } ?? Self.idleScanMs
                 // When everything due is already in flight, wait for the delivery's wake-up rather
                 // than spin, but look again soon: a lost wake-up must not hold a retry for the

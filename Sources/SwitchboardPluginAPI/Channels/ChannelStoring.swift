@@ -21,10 +21,9 @@ public protocol ChannelStoring: Sendable {
     func enqueueOutbox(_ message: NewOutboxMessage, nowMs: Int) async throws -> (record: OutboxRecord, created: Bool)
     func outbox(idempotencyKey: String) async throws -> OutboxRecord?
     func outbox(id: Int64) async throws -> OutboxRecord?
-    /// Pending messages whose next attempt is due, oldest first.
-    func dueOutbox(nowMs: Int, limit: Int) async throws -> [OutboxRecord]
-    /// When the next pending message becomes due (nil when none is pending).
-    func nextOutboxAttemptAtMs() async throws -> Int?
+    /// Pending messages whose next attempt is due, oldest first, and when the next pending
+    /// message becomes due (nil when none is pending), in one read.
+    func dueOutbox(nowMs: Int, limit: Int) async throws -> (due: [OutboxRecord], nextAttemptAtMs: Int?)
     /// Records parts delivered so far (a retry resumes after them).
     func recordDeliveredParts(id: Int64, parts: [String]) async throws
     func markDelivered(id: Int64, parts: [String], nowMs: Int) async throws

@@ -126,17 +126,13 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
-    public func dueOutbox(nowMs: Int, limit: Int) async throws -> [OutboxRecord] {
+    public func dueOutbox(nowMs: Int, limit: Int) async throws -> (due: [OutboxRecord], nextAttemptAtMs: Int?) {
         try await database.read { db in
-            try Row.fetchAll(
+            let due = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"), arguments: [nowMs, limit]
             ).map(Self.outbox(from:))
-        }
-    }
-
-    public func nextOutboxAttemptAtMs() async throws -> Int? {
-        try await database.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"))
+            let next = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"))
+            return (due, next)
         }
     }
 
