@@ -26,6 +26,9 @@ final class ChannelRouter: ChannelContext, Service {
         var accepting = true
         /// Sessions with a worker.
         var busy: Set<String> = []
+        /// Busy sessions that were sent more work while their worker ran: it looks again
+        /// before it stops.
+        var dirty: Set<String> = []
         /// Inbound id → its run, while running.
         var running: [Int64: RunHandle] = [:]
         /// Inbound ids a worker has taken (from before its last state check until it is done).
@@ -133,7 +136,7 @@ final class ChannelRouter: ChannelContext, Service {
             receivedAtMs: clock.nowMs(), state: .pending
         )
         record.images = message.images
-        let stored: InboundRecord?
+        let stored: (record: InboundRecord, ahead: Int)?
         do {
             stored = try await store.recordInbound(record, cursor: message.cursor)
         } catch {
@@ -141,9 +144,8 @@ final class ChannelRouter: ChannelContext, Service {
             return .failed(reason: "storage unavailable; retry shortly")
         }
         guard let stored else { return .duplicate }
-        let ahead = (try? await store.pendingInboundAhead(of: stored.id, sessionKey: sessionKey)) ?? 0
         workContinuation.yield(sessionKey)
-        return .accepted(position: ahead)
+        return .accepted(position: stored.ahead)
     }
 
     private func requestPairing(_ message: InboundMessage) async -> InboundDisposition {
@@ -215,19 +217,42 @@ final class ChannelRouter: ChannelContext, Service {
         }
     }
 
+    /// Takes the session for a worker; false when one has it (it is then told to look again).
     private func claim(_ sessionKey: String) -> Bool {
-        state.withLock { $0.accepting && $0.busy.insert(sessionKey).inserted }
+        state.withLock { state in
+            guard state.accepting else { return false }
+            if state.busy.insert(sessionKey).inserted { return true }
+            state.dirty.insert(sessionKey)
+            return false
+        }
     }
 
     /// Answers a session's pending messages one at a time, oldest first.
+    ///
+    /// A message is journaled before its session is claimed, so a worker that found nothing
+    /// either sees the claim's `dirty` mark and looks again, or has left before the claim,
+    /// which then starts a new worker: nothing is stranded, without another read per message.
     private func drain(_ sessionKey: String) async {
         while true {
+            var stopped = false
             while state.withLock({ $0.accepting }), let next = try? await store.nextPendingInbound(sessionKey: sessionKey) {
-                guard await process(next) else { break }
+                state.withLock { _ = $0.dirty.remove(sessionKey) }
+                guard await process(next) else {
+                    stopped = true
+                    break
+                }
             }
-            state.withLock { _ = $0.busy.remove(sessionKey) }
-            // A message journaled after the last check but before the release would be stranded: look again.
-            guard state.withLock({ $0.accepting }), (try? await store.nextPendingInbound(sessionKey: sessionKey)) != nil, claim(sessionKey) else { return }
+            let again = state.withLock { state -> Bool in
+                if state.accepting, state.dirty.remove(sessionKey) != nil { return true }
+                state.busy.remove(sessionKey)
+                state.dirty.remove(sessionKey)
+                return false
+            }
+            if again { continue }
+            // A message left pending by a failed step is taken up again, as before.
+            guard stopped, state.withLock({ $0.accepting }), (try? await store.nextPendingInbound(sessionKey: sessionKey)) != nil, claim(sessionKey) else {
+                return
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 /// Durable channel state: the inbound journal, platform cursors, the outbox, and who may talk
 /// to the agent. Each method is one transaction, so a crash never leaves half a step behind.
 public protocol ChannelStoring: Sendable {
-    /// Journals `message` and advances `cursor` together. Returns nil when the (channel,
-    /// platform message id) pair was seen before: the caller must not process it again.
-    func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> InboundRecord?
+    /// Journals `message` and advances `cursor` together; returns the stored message and how
+    /// many pending messages of its session came before it (its queue position). Returns nil
+    /// when the (channel, platform message id) pair was seen before: the caller must not process
+    /// it again.
+    func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> (record: InboundRecord, ahead: Int)?
     /// Stores a platform cursor (e.g. Telegram's next update offset) on its own.
     func saveCursor(_ cursor: ChannelCursor) async throws
     func cursor(connector: String, accountId: String) async throws -> String?
@@ -11,8 +13,6 @@ public protocol ChannelStoring: Sendable {
     func nextPendingInbound(sessionKey: String) async throws -> InboundRecord?
     /// Sessions that have pending messages (to resume after a restart).
     func sessionsWithPendingInbound() async throws -> [String]
-    /// Pending messages of a session received before `id` (its queue position).
-    func pendingInboundAhead(of id: Int64, sessionKey: String) async throws -> Int
     func inbound(connector: String, channel: String, platformMessageId: String) async throws -> InboundRecord?
     /// Marks the message done and enqueues its reply in the same transaction.
     func completeInbound(id: Int64, reply: NewOutboxMessage?, nowMs: Int) async throws

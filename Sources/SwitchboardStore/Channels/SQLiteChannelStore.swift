@@ -14,7 +14,7 @@ public struct SQLiteChannelStore: ChannelStoring {
 
     // MARK: inbound journal
 
-    public func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> InboundRecord? {
+    public func recordInbound(_ message: InboundRecord, cursor: ChannelCursor?) async throws -> (record: InboundRecord, ahead: Int)? {
         try await database.write { db in
             if let cursor { try Self.save(cursor, db: db) }
             try db.cachedStatement(sql: """
@@ -32,7 +32,11 @@ public struct SQLiteChannelStore: ChannelStoring {
             var stored = message
             stored.id = db.lastInsertedRowID
             stored.state = .pending
-            return stored
+            let ahead = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM channel_inbound WHERE state = 'pending' AND session_key = ? AND id < ?"),
+                arguments: [stored.sessionKey, stored.id]
+            ) ?? 0
+            return (stored, ahead)
         }
     }
 
@@ -63,14 +67,6 @@ public struct SQLiteChannelStore: ChannelStoring {
     public func sessionsWithPendingInbound() async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT session_key FROM channel_inbound WHERE state = 'pending' GROUP BY session_key ORDER BY MIN(id)"))
-        }
-    }
-
-    public func pendingInboundAhead(of id: Int64, sessionKey: String) async throws -> Int {
-        try await database.read { db in
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM channel_inbound WHERE state = 'pending' AND session_key = ? AND id < ?"), arguments: [sessionKey, id]
-            ) ?? 0
         }
     }
 

@@ -93,7 +93,7 @@ struct ChannelStoreTests {
                 senderId: "1", senderName: nil, text: "hi", receivedAtMs: ms, state: .pending
             )
         }
-        let old = try #require(try await store.recordInbound(inbound("old", at: 1_000), cursor: nil))
+        let old = try #require(try await store.recordInbound(inbound("old", at: 1_000), cursor: nil)).record
         let reply = NewOutboxMessage(idempotencyKey: "reply:old", connector: "telegram", channel: "telegram", accountId: "default", target: "1", text: "a", replyTo: nil)
         try await store.completeInbound(id: old.id, reply: reply, nowMs: 1_000)
         let sent = try #require(try await store.outbox(idempotencyKey: "reply:old"))
