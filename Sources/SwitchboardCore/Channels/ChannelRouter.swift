@@ -120,7 +120,7 @@ final class ChannelRouter: ChannelContext, Service {
         switch action {
         case .abort(let handle): handle.abort(reason: "cancel")
         case .flagged: break
-        case .complete: try? await store.completeInbound(id: record.id, reply: nil, nowMs: clock.nowMs())
+        case .complete: try? await store.completeInbound(id: record.id, reply: nil, answer: nil, usage: nil, nowMs: clock.nowMs())
         }
         directory.connector(record.connector)?.finished(record, replied: false)
         return true
@@ -270,14 +270,15 @@ final class ChannelRouter: ChannelContext, Service {
             current.state == .pending
         else { return true }
         if state.withLock({ $0.cancelled.contains(inbound.id) }) {
-            try? await store.completeInbound(id: inbound.id, reply: nil, nowMs: clock.nowMs())
+            try? await store.completeInbound(id: inbound.id, reply: nil, answer: nil, usage: nil, nowMs: clock.nowMs())
             return true
         }
-        let request = RunRequest(
+        var request = RunRequest(
             runId: "channel-\(inbound.id)-\(UUID().uuidString.prefix(8).lowercased())", sessionKey: inbound.sessionKey, agentId: config.agentId,
             message: inbound.text, origin: .channel, connectionId: nil, timeoutMs: runs.config.timeoutSeconds * 1000, model: nil,
             extraSystemPrompt: Self.context(for: inbound), observer: directory.connector(inbound.connector)?.observer(for: inbound)
         )
+        request.handsOverAnswer = true
         do {
             try await persistUserMessage(inbound, runId: request.runId)
         } catch {
@@ -305,7 +306,11 @@ final class ChannelRouter: ChannelContext, Service {
             )
         }
         do {
-            try await store.completeInbound(id: inbound.id, reply: reply, nowMs: clock.nowMs())
+            // The answer (held back by the run), its tokens, the message's completion and the
+            // reply to send: one commit.
+            try await store.completeInbound(
+                id: inbound.id, reply: reply, answer: result.handedOver?.reply, usage: result.handedOver?.usage, nowMs: clock.nowMs()
+            )
         } catch {
             logger.error("could not store a channel reply; the message will be answered again", metadata: ["error.type": "\(type(of: error))"])
             return false

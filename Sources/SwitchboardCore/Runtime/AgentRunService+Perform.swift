@@ -43,7 +43,7 @@ extension AgentRunService {
         let events = RunEvents(request: request, agentId: agent.id, includeToolResults: verbose, throttleMs: config.chatDeltaThrottleMs, bus: bus, clock: clock)
         let transcript = TranscriptWriter(
             store: sessions, sessionId: session.sessionId, runId: request.runId, flushMs: max(config.chatDeltaThrottleMs, 50), clock: clock,
-            holdsFinalTurn: request.journaled
+            holdsFinalTurn: request.journaled || request.handsOverAnswer
         )
         events.lifecycle("start", extra: ["startedAt": .int(startedAt), "agentId": .string(agent.id)])
         logger.info("run started", metadata: ["sb.agent": "\(agent.id)"])
@@ -123,16 +123,23 @@ extension AgentRunService {
             return ending
         }
         var recorded = false
+        var handedOver: HandedOverAnswer?
         if case .finished(let outcome) = ending, let reply = transcript.takeHeldReply() {
-            // The answer, the journal's outcome and the tokens in one commit, before the final event.
-            do {
-                let usage = outcome.usage.input + outcome.usage.output > 0
-                    ? SessionUsage(sessionKey: request.sessionKey, input: outcome.usage.input, output: outcome.usage.output) : nil
-                try await journal.markDone(runId: request.runId, outcome: RunResult.Status.ok.rawValue, summary: nil, usage: usage, reply: reply, nowMs: clock.nowMs())
+            let usage =
+                outcome.usage.input + outcome.usage.output > 0
+                ? SessionUsage(sessionKey: request.sessionKey, input: outcome.usage.input, output: outcome.usage.output) : nil
+            if request.handsOverAnswer {
+                handedOver = HandedOverAnswer(reply: reply, usage: usage)
                 recorded = true
-            } catch {
-                logger.error("could not save the answer", metadata: ["error.type": "\(type(of: error))"])
-                ending = .failed("could not save the answer; see the gateway log", kind: "unknown")
+            } else {
+                // The answer, the journal's outcome and the tokens in one commit, before the final event.
+                do {
+                    try await journal.markDone(runId: request.runId, outcome: RunResult.Status.ok.rawValue, summary: nil, usage: usage, reply: reply, nowMs: clock.nowMs())
+                    recorded = true
+                } catch {
+                    logger.error("could not save the answer", metadata: ["error.type": "\(type(of: error))"])
+                    ending = .failed("could not save the answer; see the gateway log", kind: "unknown")
+                }
             }
         }
         if case .finished = ending {} else {
@@ -149,6 +156,7 @@ extension AgentRunService {
         // Otherwise the outcome and the tokens are recorded by ``journalFinished``.
         var result = finish(handle, events: events, startedAt: startedAt, ending: ending, logger: logger)
         result.outcomeRecorded = recorded
+        result.handedOver = handedOver
         return result
     }
 

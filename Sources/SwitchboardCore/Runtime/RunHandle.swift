@@ -1,4 +1,5 @@
 import Synchronization
+import SwitchboardPluginAPI
 import SwitchboardAgent
 import SwitchboardChannels
 import SwitchboardProtocol
@@ -31,6 +32,9 @@ struct RunRequest: Sendable {
     /// Written to the run journal before its ack (`chat.send`, `agent`): a stop defers it to
     /// the next start instead of dropping it, and its outcome is journaled.
     var journaled = false
+    /// The caller saves the run's final answer and tokens in a commit of its own (the channel
+    /// router, with the message's completion): they come back in ``RunResult/handedOver``.
+    var handsOverAnswer = false
 }
 
 /// How a run ended.
@@ -48,8 +52,17 @@ struct RunResult: Sendable, Hashable {
     var toolCalls: Int
     var startedAtMs: Int?
     var endedAtMs: Int
-    /// The journal already has the outcome (committed with the final answer).
+    /// The outcome and tokens are recorded already: committed with the final answer by the
+    /// journal, or handed over to the caller (`handedOver`), which commits them.
     var outcomeRecorded = false
+    /// The final answer and tokens, not yet saved, for a run with `handsOverAnswer`.
+    var handedOver: HandedOverAnswer?
+}
+
+/// A run's final answer and tokens, for the caller to save in its own commit.
+struct HandedOverAnswer: Sendable, Hashable {
+    var reply: RunReply
+    var usage: SessionUsage?
 }
 
 /// One submitted run: queued in its session's lane, then running, then finished.

@@ -14,8 +14,9 @@ public protocol ChannelStoring: Sendable {
     /// Sessions that have pending messages (to resume after a restart).
     func sessionsWithPendingInbound() async throws -> [String]
     func inbound(connector: String, channel: String, platformMessageId: String) async throws -> InboundRecord?
-    /// Marks the message done and enqueues its reply in the same transaction.
-    func completeInbound(id: Int64, reply: NewOutboxMessage?, nowMs: Int) async throws
+    /// Marks the message done and enqueues its reply in the same transaction, with the run's
+    /// final answer saved to the transcript (`answer`) and its tokens added to the session.
+    func completeInbound(id: Int64, reply: NewOutboxMessage?, answer: RunReply?, usage: SessionUsage?, nowMs: Int) async throws
 
     /// Adds a message unless its idempotency key exists; returns the stored row and whether it is new.
     func enqueueOutbox(_ message: NewOutboxMessage, nowMs: Int) async throws -> (record: OutboxRecord, created: Bool)

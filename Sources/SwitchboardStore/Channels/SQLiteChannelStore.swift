@@ -79,8 +79,11 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
-    public func completeInbound(id: Int64, reply: NewOutboxMessage?, nowMs: Int) async throws {
+    public func completeInbound(id: Int64, reply: NewOutboxMessage?, answer: RunReply?, usage: SessionUsage?, nowMs: Int) async throws {
+        let answerJSON = try answer.map { try SQLiteSessionStore.encode($0.message) }
         try await database.write { db in
+            if let answer, let answerJSON { try SQLiteSessionStore.saveReply(db, answer, json: answerJSON) }
+            if let usage { try SQLiteSessionStore.addUsage(db, usage, nowMs: nowMs) }
             try db.cachedStatement(sql: "UPDATE channel_inbound SET state = 'done' WHERE id = ?").execute(arguments: [id])
             if let reply { _ = try Self.enqueue(reply, nowMs: nowMs, db: db) }
         }

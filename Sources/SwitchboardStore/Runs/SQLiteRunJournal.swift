@@ -64,13 +64,7 @@ public struct SQLiteRunJournal: RunJournaling {
     public func markDone(runId: String, outcome: String, summary: String?, usage: SessionUsage?, reply: RunReply?, nowMs: Int) async throws {
         let replyJSON = try reply.map { try SQLiteSessionStore.encode($0.message) }
         try await database.write { db in
-            if let reply, let replyJSON {
-                if let entryId = reply.entryId {
-                    try SQLiteSessionStore.updateEntry(db, id: entryId, json: replyJSON, state: .complete)
-                } else {
-                    _ = try SQLiteSessionStore.insertEntry(db, sessionId: reply.sessionId, message: reply.message, json: replyJSON, state: .complete)
-                }
-            }
+            if let reply, let replyJSON { try SQLiteSessionStore.saveReply(db, reply, json: replyJSON) }
             try db.cachedStatement(
                 // The message text is in the transcript; the journal keeps only what dedup needs.
                 sql: "UPDATE agent_run SET state = 'done', outcome = ?, summary = ?, updated_at = ?, message = '' WHERE run_id = ?"

@@ -157,6 +157,16 @@ public struct SQLiteSessionStore: SessionStoring {
         try await database.write { db in try Self.updateEntry(db, id: entryId, json: json, state: state) }
     }
 
+    /// Saves a run's final answer, complete, inside the caller's transaction: its streaming
+    /// entry completed in place, or a new entry.
+    static func saveReply(_ db: Database, _ reply: RunReply, json: String) throws {
+        if let entryId = reply.entryId {
+            try updateEntry(db, id: entryId, json: json, state: .complete)
+        } else {
+            _ = try insertEntry(db, sessionId: reply.sessionId, message: reply.message, json: json, state: .complete)
+        }
+    }
+
     /// Replaces an entry's message and state inside the caller's transaction.
     static func updateEntry(_ db: Database, id: Int64, json: String, state: TranscriptEntry.State) throws {
         try db.cachedStatement(sql: "UPDATE transcript_entry SET message = ?, state = ? WHERE id = ?").execute(arguments: [json, state.rawValue, id])

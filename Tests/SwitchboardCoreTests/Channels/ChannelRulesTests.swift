@@ -95,7 +95,7 @@ struct ChannelStoreTests {
         }
         let old = try #require(try await store.recordInbound(inbound("old", at: 1_000), cursor: nil)).record
         let reply = NewOutboxMessage(idempotencyKey: "reply:old", connector: "telegram", channel: "telegram", accountId: "default", target: "1", text: "a", replyTo: nil)
-        try await store.completeInbound(id: old.id, reply: reply, nowMs: 1_000)
+        try await store.completeInbound(id: old.id, reply: reply, answer: nil, usage: nil, nowMs: 1_000)
         let sent = try #require(try await store.outbox(idempotencyKey: "reply:old"))
         try await store.markDelivered(id: sent.id, parts: ["9"], nowMs: 1_500)
         _ = try await store.recordInbound(inbound("waiting", at: 1_000), cursor: nil)

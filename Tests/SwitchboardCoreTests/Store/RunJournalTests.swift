@@ -54,4 +54,32 @@ struct RunJournalTests {
         let after = try await sessions.transcript(sessionId: session.sessionId, limit: 10)
         #expect(after.map(\.message.text) == ["hi r1", "hello", "hi r2", "partial no more"] && after.last?.id == streaming && after.last?.state == .complete)
     }
+
+    @Test("a channel message's completion saves the run's answer and tokens and queues the reply, in one commit")
+    func channelCompletion() async throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try GatewayDatabase(path: directory + "/db.sqlite")
+        let sessions = SQLiteSessionStore(database: database)
+        let channels = SQLiteChannelStore(database: database)
+        let inbound = InboundRecord(
+            id: 0, connector: "telegram", channel: "telegram", accountId: "default", platformMessageId: "m1", sessionKey: "agent:main:telegram:1",
+            target: "1", senderId: "1", senderName: nil, text: "hi", receivedAtMs: 1, state: .pending
+        )
+        let stored = try #require(try await channels.recordInbound(inbound, cursor: nil))
+        #expect(stored.ahead == 0)
+        var question = ChatMessage.text("hi", role: "user", timestamp: 1)
+        question.id = "inbound-1"
+        let (session, _) = try await sessions.appendUnlessPresent(key: inbound.sessionKey, agentId: "main", message: question, within: 20, nowMs: 1)
+        let answer = RunReply(sessionId: session.sessionId, entryId: nil, message: .text("hello", role: "assistant", timestamp: 2))
+        let reply = NewOutboxMessage(idempotencyKey: "reply:m1", connector: "telegram", channel: "telegram", accountId: "default", target: "1", text: "hello", replyTo: "m1")
+        try await channels.completeInbound(
+            id: stored.record.id, reply: reply, answer: answer, usage: SessionUsage(sessionKey: inbound.sessionKey, input: 3, output: 4), nowMs: 3
+        )
+        #expect(try await sessions.transcript(sessionId: session.sessionId, limit: 10).map(\.message.text) == ["hi", "hello"])
+        let counted = try #require(try await sessions.session(key: inbound.sessionKey))
+        #expect(counted.inputTokens == 3 && counted.outputTokens == 4)
+        #expect(try await channels.outbox(idempotencyKey: "reply:m1") != nil)
+        #expect(try await channels.nextPendingInbound(sessionKey: inbound.sessionKey) == nil)
+    }
 }
