@@ -1,4 +1,5 @@
 @testable import SwitchboardAgent
+import SwitchboardProtocol
 import Testing
 
 struct SSEParserTests {
@@ -29,7 +30,7 @@ struct SSEParserTests {
 struct RetryPolicyTests {
     /// A chunk's data is trimmed of blanks only (JSON never starts or ends with anything else).
     @Test func chunkDataLosesOnlySurroundingBlanks() {
-        let trim = OpenAICompatibleProvider.StreamState.trimmingBlanks
+        func trim(_ text: String) -> Substring { text.trimmingBlanks }
         #expect(trim(" \t[DONE] \t") == "[DONE]")
         #expect(trim("{\"a\": \" é \"}") == "{\"a\": \" é \"}")
         #expect(trim("   ") == "" && trim("") == "")

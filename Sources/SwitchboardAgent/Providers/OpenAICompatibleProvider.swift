@@ -88,7 +88,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
         private var done = false
 
         mutating func consume(_ event: SSEEvent, target: ProviderHTTP.Target, sink: (CompletionEvent) async throws -> Void) async throws {
-            let data = Self.trimmingBlanks(event.data)
+            let data = event.data.trimmingBlanks
             if data == "[DONE]" {
                 done = true
                 return
@@ -133,21 +133,6 @@ public struct OpenAICompatibleProvider: LLMProvider {
             }
             let reason = !toolCalls.isEmpty ? StopReason.toolCalls : (stopReason ?? .stop)
             try await sink(.finished(reason, usage))
-        }
-
-        /// `text` without leading and trailing spaces and tabs. Foundation's
-        /// `trimmingCharacters(in:)` cost more than the rest of a chunk's handling but JSON.
-        static func trimmingBlanks(_ text: String) -> Substring {
-            let utf8 = text.utf8
-            var start = utf8.startIndex
-            var end = utf8.endIndex
-            while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
-            while start < end {
-                let last = utf8.index(before: end)
-                guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
-                end = last
-            }
-            return text[start..<end]
         }
 
         static func stopReason(_ text: String) -> StopReason {

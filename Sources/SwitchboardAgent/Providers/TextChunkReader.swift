@@ -19,119 +19,100 @@ enum TextChunkReader {
     private static func read(_ bytes: UnsafeRawBufferPointer) throws -> OpenAICompatibleProvider.Chunk? {
         var scanner = JSONScanner(bytes)
         var chunk = OpenAICompatibleProvider.Chunk()
-        var seen = Set<String>()
-        try scanner.expect(UInt8(ascii: "{"), "an object")
-        if !scanner.consume(UInt8(ascii: "}")) {
-            repeat {
-                let key = try scanner.readString()
-                try scanner.expect(UInt8(ascii: ":"), "a colon")
-                // A repeated member: the decoder's choice of which one wins is its own.
-                guard seen.insert(key).inserted else { return nil }
-                switch key {
-                case "choices":
-                    if try skipNull(&scanner) {
-                        chunk.choices = nil
-                        continue
-                    }
-                    var choices: [OpenAICompatibleProvider.Choice] = []
-                    try scanner.expect(UInt8(ascii: "["), "an array")
-                    if !scanner.consume(UInt8(ascii: "]")) {
-                        repeat {
-                            guard let choice = try readChoice(&scanner) else { return nil }
-                            choices.append(choice)
-                        } while scanner.consume(UInt8(ascii: ","))
-                        try scanner.expect(UInt8(ascii: "]"), "the end of the array")
-                    }
-                    chunk.choices = choices
-                case "usage":
-                    if try skipNull(&scanner) {
-                        chunk.usage = nil
-                        continue
-                    }
-                    guard let usage = try readUsage(&scanner) else { return nil }
-                    chunk.usage = usage
-                case "error":
-                    return nil
-                default:
-                    try scanner.skipValue()
+        let read = try members(&scanner) { key, scanner in
+            switch key {
+            case "choices":
+                if try skipNull(&scanner) { return true }
+                var choices: [OpenAICompatibleProvider.Choice] = []
+                try scanner.expect(UInt8(ascii: "["), "an array")
+                if !scanner.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        guard let choice = try readChoice(&scanner) else { return false }
+                        choices.append(choice)
+                    } while scanner.consume(UInt8(ascii: ","))
+                    try scanner.expect(UInt8(ascii: "]"), "the end of the array")
                 }
-            } while scanner.consume(UInt8(ascii: ","))
-            try scanner.expect(UInt8(ascii: "}"), "the end of the object")
+                chunk.choices = choices
+            case "usage":
+                if try skipNull(&scanner) { return true }
+                guard let usage = try readUsage(&scanner) else { return false }
+                chunk.usage = usage
+            case "error":
+                return false
+            default:
+                try scanner.skipValue()
+            }
+            return true
         }
-        guard scanner.peekSignificant() == nil else { return nil }
+        guard read, scanner.peekSignificant() == nil else { return nil }
         return chunk
     }
 
     private static func readChoice(_ scanner: inout JSONScanner) throws -> OpenAICompatibleProvider.Choice? {
         var choice = OpenAICompatibleProvider.Choice()
-        var seen = Set<String>()
-        try scanner.expect(UInt8(ascii: "{"), "an object")
-        if scanner.consume(UInt8(ascii: "}")) { return choice }
-        repeat {
-            let key = try scanner.readString()
-            try scanner.expect(UInt8(ascii: ":"), "a colon")
-            guard seen.insert(key).inserted else { return nil }
+        let read = try members(&scanner) { key, scanner in
             switch key {
             case "delta":
-                if try skipNull(&scanner) {
-                    choice.delta = nil
-                    continue
-                }
+                if try skipNull(&scanner) { return true }
                 var delta = OpenAICompatibleProvider.Delta()
-                var fields = Set<String>()
-                try scanner.expect(UInt8(ascii: "{"), "an object")
-                if !scanner.consume(UInt8(ascii: "}")) {
-                    repeat {
-                        let field = try scanner.readString()
-                        try scanner.expect(UInt8(ascii: ":"), "a colon")
-                        guard fields.insert(field).inserted else { return nil }
-                        switch field {
-                        case "content":
-                            guard let content = try optionalString(&scanner) else { return nil }
-                            delta.content = content
-                        case "tool_calls":
-                            return nil
-                        default:
-                            try scanner.skipValue()
-                        }
-                    } while scanner.consume(UInt8(ascii: ","))
-                    try scanner.expect(UInt8(ascii: "}"), "the end of the object")
+                let readDelta = try members(&scanner) { field, scanner in
+                    switch field {
+                    case "content":
+                        guard let content = try optionalString(&scanner) else { return false }
+                        delta.content = content
+                    case "tool_calls":
+                        return false
+                    default:
+                        try scanner.skipValue()
+                    }
+                    return true
                 }
+                guard readDelta else { return false }
                 choice.delta = delta
             case "finish_reason":
-                guard let reason = try optionalString(&scanner) else { return nil }
+                guard let reason = try optionalString(&scanner) else { return false }
                 choice.finish_reason = reason
             default:
                 try scanner.skipValue()
             }
-        } while scanner.consume(UInt8(ascii: ","))
-        try scanner.expect(UInt8(ascii: "}"), "the end of the object")
-        return choice
+            return true
+        }
+        return read ? choice : nil
     }
 
     private static func readUsage(_ scanner: inout JSONScanner) throws -> OpenAICompatibleProvider.Usage? {
         var usage = OpenAICompatibleProvider.Usage()
-        var seen = Set<String>()
-        try scanner.expect(UInt8(ascii: "{"), "an object")
-        if scanner.consume(UInt8(ascii: "}")) { return usage }
-        repeat {
-            let key = try scanner.readString()
-            try scanner.expect(UInt8(ascii: ":"), "a colon")
-            guard seen.insert(key).inserted else { return nil }
+        let read = try members(&scanner) { key, scanner in
             switch key {
             case "prompt_tokens", "completion_tokens":
                 var value: Int?
                 if try !skipNull(&scanner) {
-                    guard let number = integer(scanner.bytes, try scanner.skipValue()) else { return nil }
+                    guard let number = integer(scanner.bytes, try scanner.skipValue()) else { return false }
                     value = number
                 }
                 if key == "prompt_tokens" { usage.prompt_tokens = value } else { usage.completion_tokens = value }
             default:
                 try scanner.skipValue()
             }
+            return true
+        }
+        return read ? usage : nil
+    }
+
+    /// Reads an object, handing each member's key to `member` with the scanner at its value,
+    /// which it must consume. False when `member` gives up, or a key comes twice (which of the
+    /// two the decoder keeps is its own business).
+    private static func members(_ scanner: inout JSONScanner, _ member: (String, inout JSONScanner) throws -> Bool) throws -> Bool {
+        var seen = Set<String>()
+        try scanner.expect(UInt8(ascii: "{"), "an object")
+        if scanner.consume(UInt8(ascii: "}")) { return true }
+        repeat {
+            let key = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"), "a colon")
+            guard seen.insert(key).inserted, try member(key, &scanner) else { return false }
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"), "the end of the object")
-        return usage
+        return true
     }
 
     /// `null` (consumed, true) or something else (left, false).

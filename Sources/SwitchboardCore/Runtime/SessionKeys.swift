@@ -16,7 +16,7 @@ enum AgentIdentity {
         // Every message names its session: plain ASCII keys (the usual case) skip Foundation's
         // trimming and the Unicode property lookups, with the same outcome.
         let ascii = key.utf8.allSatisfy { $0 < 0x80 }
-        let trimmed = ascii ? String(Self.trimmingASCIIBlanks(key)) : key.trimmingCharacters(in: .whitespaces)
+        let trimmed = ascii ? String(key.trimmingBlanks) : key.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw invalid("must not be empty") }
         guard trimmed.count <= maxSessionKeyLength else { throw invalid("at most \(maxSessionKeyLength) characters") }
         let hasControl =
@@ -26,20 +26,6 @@ enum AgentIdentity {
         guard !hasControl else { throw invalid("must not contain control characters") }
         if trimmed == "main" { return mainSessionKey(agentId: AgentConfiguration.defaultAgentId) }
         return trimmed
-    }
-
-    /// `text` without leading and trailing spaces and tabs (what `.whitespaces` trims from ASCII).
-    static func trimmingASCIIBlanks(_ text: String) -> Substring {
-        let utf8 = text.utf8
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
-        while start < end {
-            let last = utf8.index(before: end)
-            guard utf8[last] == 0x20 || utf8[last] == 0x09 else { break }
-            end = last
-        }
-        return text[start..<end]
     }
 
     /// The agent a key belongs to: `agent:<id>:…` names it; any other key uses the default agent.
