@@ -23,7 +23,15 @@ final class OutboxDispatcher: Service, Sendable {
     static let pruneIntervalMs = 3_600_000
 
     private let wake = WakeSignal()
-    private let inFlight = Mutex<Set<Int64>>([])
+    private let inFlight = Mutex(InFlight())
+
+    /// Rows being delivered, and how many deliveries have ended: a scan taken before one ended
+    /// may show a row as pending that was just delivered, so such a scan is taken again
+    /// rather than each row read once more before its send.
+    private struct InFlight {
+        var ids: Set<Int64> = []
+        var ended = 0
+    }
     private let outcomeWaiters = Mutex<[Int64: [OneShotSignal]]>([:])
     private let attemptWatchers = Mutex<[UUID: AsyncStream<DeliveryAttempt>.Continuation]>([:])
 
@@ -93,6 +101,7 @@ final class OutboxDispatcher: Service, Sendable {
                 }
                 let due: [OutboxRecord]
                 let next: Int?
+                let scannedAfter = inFlight.withLock { $0.ended }
                 do {
                     (due, next) = try await store.dueOutbox(nowMs: clock.nowMs(), limit: Self.batchSize)
                 } catch is CancellationError {
@@ -103,7 +112,8 @@ final class OutboxDispatcher: Service, Sendable {
                     await wake.wait(timeoutMs: 1000)
                     continue
                 }
-                for chat in claim(due) {
+                guard let chats = claim(due, scannedAfter: scannedAfter) else { continue }
+                for chat in chats {
                     group.addTask { await self.deliver(chat) }
                 }
                 let waitMs = next.map { min(max($0 - clock.nowMs(), 0), Self.idleScanMs) } ?? Self.idleScanMs
@@ -125,15 +135,18 @@ final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// Groups due rows by chat (keeping order) and marks them in flight.
-    private func claim(_ rows: [OutboxRecord]) -> [[OutboxRecord]] {
-        inFlight.withLock { inFlight in
+    /// Groups due rows by chat (keeping order) and marks them in flight; nil when a delivery
+    /// ended after the scan began (scan again). Otherwise every row claimed is as scanned: only
+    /// a delivery changes a row's state, and none had this row.
+    private func claim(_ rows: [OutboxRecord], scannedAfter ended: Int) -> [[OutboxRecord]]? {
+        inFlight.withLock { state in
+            guard state.ended == ended else { return nil }
             var chats: [String: [OutboxRecord]] = [:]
             var order: [String] = []
             var busyChats = Set<String>()
             for row in rows {
                 let chat = "\(row.connector)\u{1}\(row.accountId)\u{1}\(row.target)"
-                if inFlight.contains(row.id) {
+                if state.ids.contains(row.id) {
                     busyChats.insert(chat)
                     continue
                 }
@@ -141,7 +154,7 @@ final class OutboxDispatcher: Service, Sendable {
                 if busyChats.contains(chat) { continue }
                 if chats[chat] == nil { order.append(chat) }
                 chats[chat, default: []].append(row)
-                inFlight.insert(row.id)
+                state.ids.insert(row.id)
             }
             return order.compactMap { chats[$0] }
         }
@@ -151,8 +164,9 @@ final class OutboxDispatcher: Service, Sendable {
         let acquired = await slots.acquire()
         defer {
             if acquired { slots.release() }
-            inFlight.withLock { inFlight in
-                for row in chat { inFlight.remove(row.id) }
+            inFlight.withLock { state in
+                for row in chat { state.ids.remove(row.id) }
+                state.ended += 1
             }
             wake.signal()
         }
@@ -161,18 +175,9 @@ final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// One attempt; false when the chat's later messages must wait.
-    private func deliver(_ scanned: OutboxRecord) async -> Bool {
-        // The scan may predate a delivery that just finished: act on the stored state only.
-        let row: OutboxRecord
-        do {
-            guard let fresh = try await store.outbox(id: scanned.id) else { return true }
-            guard fresh.state == .pending else { return true }
-            row = fresh
-        } catch {
-            logger.error("could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
-            return false
-        }
+    /// One attempt; false when the chat's later messages must wait. `row` is as stored: see
+    /// ``claim(_:scannedAfter:)``.
+    private func deliver(_ row: OutboxRecord) async -> Bool {
         var logger = self.logger
         logger[metadataKey: "sb.outbox.id"] = "\(row.id)"
         logger[metadataKey: "sb.channel"] = "\(row.channel)"
