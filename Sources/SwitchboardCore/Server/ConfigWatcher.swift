@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import SwitchboardPluginAPI
 #if canImport(Glibc)
 import Glibc
 #endif

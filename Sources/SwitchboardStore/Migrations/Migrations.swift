@@ -135,6 +135,41 @@ enum Migrations {
                 table.add(column: "images", .text)
             }
         }
+        migrator.registerMigration("v7-scheduled-jobs") { db in
+            try db.create(table: "scheduled_job") { table in
+                table.column("id", .text).primaryKey()
+                table.column("name", .text).notNull()
+                table.column("source", .text).notNull()
+                table.column("definition", .text).notNull()
+                table.column("enabled", .boolean).notNull()
+                table.column("next_run_at", .integer)
+                table.column("created_at", .integer).notNull()
+                table.column("updated_at", .integer).notNull()
+                table.column("last_run_at", .integer)
+                table.column("last_status", .text)
+                table.column("last_error", .text)
+                table.column("last_duration_ms", .integer)
+                table.column("consecutive_errors", .integer).notNull().defaults(to: 0)
+                table.column("running_run_id", .text)
+            }
+            try db.create(index: "scheduled_job_due", on: "scheduled_job", columns: ["enabled", "next_run_at"])
+            try db.create(table: "job_run") { table in
+                table.autoIncrementedPrimaryKey("seq")
+                table.column("run_id", .text).notNull().unique()
+                table.column("job_id", .text).notNull()
+                table.column("job_name", .text).notNull()
+                table.column("trigger", .text).notNull()
+                table.column("due_at", .integer).notNull()
+                table.column("started_at", .integer).notNull()
+                table.column("finished_at", .integer)
+                table.column("status", .text).notNull()
+                table.column("error", .text)
+                table.column("summary", .text)
+                table.column("delivery_status", .text)
+            }
+            try db.create(index: "job_run_job", on: "job_run", columns: ["job_id", "seq"])
+            try db.create(index: "job_run_status", on: "job_run", columns: ["status"])
+        }
         return migrator
     }
 }

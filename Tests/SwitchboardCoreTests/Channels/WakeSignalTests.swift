@@ -1,4 +1,4 @@
-@testable import SwitchboardCore
+import SwitchboardPluginAPI
 import SwitchboardTesting
 import Testing
 

@@ -7,7 +7,7 @@ import Synchronization
 /// The timed wait is one continuation and one Dispatch timer, cancelled by the signal: the
 /// outbox loop waits once or twice per delivered reply, and racing the wait against a sleeping
 /// child task cost two tasks and their thread hops each time.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct Waiter {
         var id: Int
         var continuation: CheckedContinuation<Void, Never>
@@ -30,7 +30,9 @@ final class WakeSignal: Sendable {
     private let state = Mutex(State())
     private static let timers = DispatchQueue(label: "switchboard.wake-signal.timers")
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiter = state.withLock { state -> Waiter? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -43,7 +45,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on a signal, after `timeoutMs`, or when the task is cancelled. One waiter at a time.
-    func wait(timeoutMs: Int) async {
+    public func wait(timeoutMs: Int) async {
         let id = state.withLock { state -> Int in
             state.nextId += 1
             return state.nextId
