@@ -206,7 +206,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardAutomationTests",
-            dependencies: ["SwitchboardAutomation"],
+            dependencies: [
+                "SwitchboardAutomation",
+                "SwitchboardStore",
+                "SwitchboardPluginAPI",
+                "SwitchboardProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,7 +52,7 @@ public struct SQLiteJobStore: JobStoring {
         }
     }
 
-    public func claimDue(nowMs: Int, limit: Int, runId: @escaping @Sendable () -> String, decide: @escaping @Sendable (StoredJob) -> JobClaimDecision) async throws -> [JobRun] {
+    public func claimDue(nowMs: Int, limit: Int, owner: String, runId: @escaping @Sendable () -> String, decide: @escaping @Sendable (StoredJob) -> JobClaimDecision) async throws -> [JobRun] {
         try await database.write { db in
             let due = try Row.fetchAll(
                 db.cachedStatement(sql: """
@@ -66,7 +66,7 @@ public struct SQLiteJobStore: JobStoring {
                 switch decide(job) {
                 case .run(let trigger, let next):
                     let run = JobRun(runId: runId(), jobId: job.id, jobName: job.name, trigger: trigger, dueAtMs: dueAt, startedAtMs: nowMs, status: .running)
-                    try Self.insert(db, run)
+                    try Self.insert(db, run, owner: owner)
                     try db.cachedStatement(sql: "UPDATE scheduled_job SET next_run_at = ?, running_run_id = ? WHERE id = ?")
                         .execute(arguments: [next, run.runId, job.id])
                     started.append(run)
@@ -74,7 +74,7 @@ public struct SQLiteJobStore: JobStoring {
                     var run = JobRun(runId: runId(), jobId: job.id, jobName: job.name, trigger: "missed", dueAtMs: dueAt, startedAtMs: nowMs, status: .skipped)
                     run.finishedAtMs = nowMs
                     run.error = reason
-                    try Self.insert(db, run)
+                    try Self.insert(db, run, owner: owner)
                     try db.cachedStatement(sql: "UPDATE scheduled_job SET next_run_at = ?, last_status = 'skipped' WHERE id = ?")
                         .execute(arguments: [next, job.id])
                 }
@@ -83,13 +83,13 @@ public struct SQLiteJobStore: JobStoring {
         }
     }
 
-    public func claimNow(jobId: String, runId: String, trigger: String, nowMs: Int) async throws -> JobRun? {
+    public func claimNow(jobId: String, runId: String, trigger: String, owner: String, nowMs: Int) async throws -> JobRun? {
         try await database.write { db in
             guard let job = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scheduled_job WHERE id = ?"), arguments: [jobId]).map(Self.job(from:)),
                 job.runningRunId == nil
             else { return nil }
             let run = JobRun(runId: runId, jobId: job.id, jobName: job.name, trigger: trigger, dueAtMs: nowMs, startedAtMs: nowMs, status: .running)
-            try Self.insert(db, run)
+            try Self.insert(db, run, owner: owner)
             try db.cachedStatement(sql: "UPDATE scheduled_job SET running_run_id = ? WHERE id = ?").execute(arguments: [run.runId, job.id])
             return run
         }
@@ -100,9 +100,10 @@ public struct SQLiteJobStore: JobStoring {
         try await database.write { db in try Self.finish(db, runId: runId, status: status, error: error, summary: summary, deliveryStatus: deliveryStatus, nowMs: nowMs) }
     }
 
-    public func interruptRunning(nowMs: Int) async throws -> [JobRun] {
+    public func interruptRunning(nowMs: Int, owner: String) async throws -> [JobRun] {
         try await database.write { db in
-            let running = try String.fetchAll(db.cachedStatement(sql: "SELECT run_id FROM job_run WHERE status = 'running' ORDER BY seq"))
+            let running = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT run_id FROM job_run WHERE status = 'running' AND owner != ? ORDER BY seq"), arguments: [owner])
             return try running.compactMap { runId in
                 try Self.finish(
                     db, runId: runId, status: .error, error: "interrupted: the gateway stopped during this run; it is not run again",
@@ -157,13 +158,14 @@ public struct SQLiteJobStore: JobStoring {
         return run
     }
 
-    private static func insert(_ db: Database, _ run: JobRun) throws {
+    private static func insert(_ db: Database, _ run: JobRun, owner: String) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO job_run (run_id, job_id, job_name, trigger, due_at, started_at, finished_at, status, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job_run (run_id, job_id, job_name, trigger, due_at, started_at, finished_at, status, error, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [run.runId, run.jobId, run.jobName, run.trigger, run.dueAtMs, run.startedAtMs, run.finishedAtMs, run.status.rawValue, run.error])
+        ).execute(
+            arguments: [run.runId, run.jobId, run.jobName, run.trigger, run.dueAtMs, run.startedAtMs, run.finishedAtMs, run.status.rawValue, run.error, owner])
     }
 
     static func job(from row: Row) throws -> StoredJob {

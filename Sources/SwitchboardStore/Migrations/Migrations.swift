@@ -166,6 +166,8 @@ enum Migrations {
                 table.column("error", .text)
                 table.column("summary", .text)
                 table.column("delivery_status", .text)
+                // The scheduler instance that claimed it: a new one closes only the others' runs.
+                table.column("owner", .text).notNull()
             }
             try db.create(index: "job_run_job", on: "job_run", columns: ["job_id", "seq"])
             try db.create(index: "job_run_status", on: "job_run", columns: ["status"])

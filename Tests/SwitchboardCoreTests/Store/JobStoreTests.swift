@@ -25,7 +25,7 @@ struct JobStoreTests {
         #expect(try await store.nextDueAtMs() == 100)
 
         let counter = RunIdCounter()
-        let runs = try await store.claimDue(nowMs: 500, limit: 10, runId: { "run-\(counter.next())" }) { job in
+        let runs = try await store.claimDue(nowMs: 500, limit: 10, owner: "old", runId: { "run-\(counter.next())" }) { job in
             .run(trigger: "schedule", nextRunAtMs: (job.nextRunAtMs ?? 0) + 1000)
         }
         #expect(runs.map(\.jobId) == ["early", "late"])
@@ -35,10 +35,10 @@ struct JobStoreTests {
         #expect(try await store.job(id: "early")?.runningRunId == runs[0].runId)
 
         // Running jobs are not claimed again, even when due again, and are not the next due.
-        let again = try await store.claimDue(nowMs: 5000, limit: 10, runId: { "run-\(counter.next())" }) { _ in .run(trigger: "schedule", nextRunAtMs: nil) }
+        let again = try await store.claimDue(nowMs: 5000, limit: 10, owner: "old", runId: { "run-\(counter.next())" }) { _ in .run(trigger: "schedule", nextRunAtMs: nil) }
         #expect(again.isEmpty)
         #expect(try await store.nextDueAtMs() == 10_000)
-        #expect(try await store.claimNow(jobId: "early", runId: "manual", trigger: "manual", nowMs: 600) == nil, "a running job is not started twice")
+        #expect(try await store.claimNow(jobId: "early", runId: "manual", trigger: "manual", owner: "old", nowMs: 600) == nil, "a running job is not started twice")
 
         let finished = try await store.finish(runId: runs[0].runId, status: .error, error: "exit 3", summary: "out", deliveryStatus: nil, nowMs: 700)
         #expect(finished?.durationMs == 200)
@@ -47,7 +47,7 @@ struct JobStoreTests {
         #expect(early.runningRunId == nil && early.lastStatus == "error" && early.lastError == "exit 3" && early.consecutiveErrors == 1)
         #expect(early.lastDurationMs == 200 && early.lastRunAtMs == 500)
 
-        let manual = try #require(try await store.claimNow(jobId: "early", runId: "manual", trigger: "manual", nowMs: 900))
+        let manual = try #require(try await store.claimNow(jobId: "early", runId: "manual", trigger: "manual", owner: "old", nowMs: 900))
         #expect(manual.trigger == "manual")
         try await store.finish(runId: "manual", status: .ok, error: nil, summary: nil, deliveryStatus: "not-requested", nowMs: 950)
         #expect(try await store.job(id: "early")?.consecutiveErrors == 0)
@@ -61,7 +61,7 @@ struct JobStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = SQLiteJobStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
         try await store.save(Self.job("missed", next: 100))
-        let runs = try await store.claimDue(nowMs: 500, limit: 10, runId: { "s1" }) { _ in .skip(reason: "missed while the gateway was down", nextRunAtMs: 1000) }
+        let runs = try await store.claimDue(nowMs: 500, limit: 10, owner: "old", runId: { "s1" }) { _ in .skip(reason: "missed while the gateway was down", nextRunAtMs: 1000) }
         #expect(runs.isEmpty)
         let log = try await store.runs(jobId: "missed", limit: 10, offset: 0)
         #expect(log.map(\.status) == [.skipped] && log[0].error == "missed while the gateway was down" && log[0].trigger == "missed")
@@ -75,15 +75,16 @@ struct JobStoreTests {
         do {
             let store = SQLiteJobStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
             try await store.save(Self.job("j", next: 100))
-            _ = try await store.claimDue(nowMs: 100, limit: 10, runId: { "r1" }) { _ in .run(trigger: "schedule", nextRunAtMs: 200) }
+            _ = try await store.claimDue(nowMs: 100, limit: 10, owner: "old", runId: { "r1" }) { _ in .run(trigger: "schedule", nextRunAtMs: 200) }
         }
         let store = SQLiteJobStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
-        let interrupted = try await store.interruptRunning(nowMs: 150)
+        #expect(try await store.interruptRunning(nowMs: 140, owner: "old").isEmpty, "an instance never closes its own runs")
+        let interrupted = try await store.interruptRunning(nowMs: 150, owner: "new")
         #expect(interrupted.map(\.runId) == ["r1"])
         #expect(interrupted[0].error?.hasPrefix("interrupted") == true)
         let job = try #require(try await store.job(id: "j"))
         #expect(job.runningRunId == nil && job.nextRunAtMs == 200 && job.lastStatus == "error")
-        #expect(try await store.interruptRunning(nowMs: 160).isEmpty)
+        #expect(try await store.interruptRunning(nowMs: 160, owner: "new").isEmpty)
     }
 
     @Test("save replaces the definition and keeps the run state; remove leaves the log; prune keeps the newest per job")
@@ -93,7 +94,7 @@ struct JobStoreTests {
         let store = SQLiteJobStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
         try await store.save(Self.job("j", next: 0))
         for index in 0..<5 {
-            _ = try await store.claimNow(jobId: "j", runId: "r\(index)", trigger: "manual", nowMs: index)
+            _ = try await store.claimNow(jobId: "j", runId: "r\(index)", trigger: "manual", owner: "old", nowMs: index)
             try await store.finish(runId: "r\(index)", status: .ok, error: nil, summary: nil, deliveryStatus: nil, nowMs: index)
         }
         var changed = Self.job("j", next: 42)
