@@ -107,6 +107,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardAgent",
                 "SwitchboardChannels",
+                "SwitchboardAutomation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -131,13 +131,13 @@ struct JobSchedulerTests {
     func timeout() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
-        try await harness.add("hang", Self.command("hang", ["kind": "at", "at": "2026-12-03T12:00:00Z"], "sleep 30", timeout: 0.3), nextRunAtMs: Self.t0)
+        try await harness.add("hang", Self.command("hang", ["kind": "at", "at": "2026-12-03T12:00:00Z"], "sleep 600", timeout: 0.3), nextRunAtMs: Self.t0)
         let started = ContinuousClock.now
         try await Self.running(harness) {
             let run = try await harness.finished()
             #expect(run.status == .error && run.error?.contains("timed out") == true)
         }
-        #expect(ContinuousClock.now - started < .seconds(10), "the sleep was killed, not waited for")
+        #expect(ContinuousClock.now - started < .seconds(120), "the 600 s sleep was killed, not waited for")
         #expect(try await harness.store.job(id: "hang")?.nextRunAtMs == nil, "a one-shot does not come back")
     }
 
@@ -177,7 +177,7 @@ struct JobSchedulerTests {
     func runNow() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
-        try await harness.add("slow", Self.command("slow", ["kind": "every", "everyMs": 3_600_000], "sleep 30", timeout: 0.5), nextRunAtMs: Self.t0 + 3_600_000)
+        try await harness.add("slow", Self.command("slow", ["kind": "every", "everyMs": 3_600_000], "sleep 600", timeout: 0.5), nextRunAtMs: Self.t0 + 3_600_000)
         try await Self.running(harness) {
             let run = try #require(try await harness.scheduler.runNow(jobId: "slow"))
             #expect(run.trigger == "manual")
@@ -192,13 +192,13 @@ struct JobSchedulerTests {
     func shutdown() async throws {
         let harness = try Harness { $0.shutdownGraceMs = 200 }
         defer { harness.cleanUp() }
-        try await harness.add("long", Self.command("long", ["kind": "at", "at": "2026-12-03T12:00:00Z"], "sleep 30"), nextRunAtMs: Self.t0)
+        try await harness.add("long", Self.command("long", ["kind": "at", "at": "2026-12-03T12:00:00Z"], "sleep 600"), nextRunAtMs: Self.t0)
         let started = ContinuousClock.now
         let stream = harness.events
         try await Self.running(harness) {
             for await event in stream { if case .started = event { break } }
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(120), "stopped, not waited for")
         let run = try #require(try await harness.store.runs(jobId: "long", limit: 1, offset: 0).first)
         #expect(run.status == .error && run.error?.contains("shutting down") == true)
     }

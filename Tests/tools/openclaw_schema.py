@@ -66,6 +66,8 @@ FIELD_VALUES = {
     "sessionKey": "main", "key": "main", "keys": ["main"], "message": "hello", "raw": "{}",
     "deviceId": "no-such-device", "role": "operator", "runId": "no-such-run", "to": "webchat:someone",
     "channel": "webchat", "agentId": "main", "timeoutMs": 30000, "timeout": 30,
+    # Cron: a one-shot in the future, and a job id that does not exist.
+    "at": "2030-01-01T00:00:00Z", "expr": "0 9 * * *", "jobId": "no-such-job", "id": "no-such-job",
     # OpenClaw's chat attachment: {type, mimeType, fileName, content (base64)}; a 1x1 PNG.
     "attachments": [{
         "type": "image", "mimeType": "image/png", "fileName": "dot.png",
@@ -122,6 +124,11 @@ class Sampler:
 
     def instance(self, schema, full):
         schema = self.resolve(schema)
+        for union in ("anyOf", "oneOf"):
+            # A union of objects (`{id} | {jobId}`): the first choice.
+            if union in schema and "properties" not in schema:
+                options = [option for option in schema[union] if self.resolve(option).get("type") != "null"]
+                return self.instance(options[0] if options else schema[union][0], full)
         properties = schema.get("properties", {})
         names = list(properties) if full else list(schema.get("required", []))
         return {name: self.value(properties[name], name, full) for name in names}
@@ -170,6 +177,15 @@ def command_validate(schema_dir, frames_path, out):
             targets.append(("ResponseFrame", frame, "$"))
             if frame.get("ok") and name in RESULT_DEFINITIONS and "payload" in frame:
                 targets.append((RESULT_DEFINITIONS[name], frame["payload"], "$.payload"))
+            payload = frame.get("payload") if frame.get("ok") else None
+            if name in ("cron.add", "cron.update") and isinstance(payload, dict):
+                targets.append(("CronJob", payload, "$.payload"))
+            if name == "cron.list" and isinstance(payload, dict):
+                for position, job in enumerate(payload.get("jobs") or []):
+                    targets.append(("CronJob", job, f"$.payload.jobs[{position}]"))
+            if name == "cron.runs" and isinstance(payload, dict):
+                for position, run in enumerate(payload.get("entries") or []):
+                    targets.append(("CronRunLogEntry", run, f"$.payload.entries[{position}]"))
             if frame.get("ok") and name == "system-presence" and isinstance(frame.get("payload"), list):
                 for position, entry in enumerate(frame["payload"]):
                     targets.append(("PresenceEntry", entry, f"$.payload[{position}]"))

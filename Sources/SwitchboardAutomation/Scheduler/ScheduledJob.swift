@@ -61,7 +61,7 @@ extension ScheduledJob {
         let fields = JSONFields(definition, path: "")
         try fields.requireObject(known: [
             "name", "description", "enabled", "deleteAfterRun", "agentId", "sessionKey", "schedule", "sessionTarget", "wakeMode", "payload",
-            "delivery", "failureAlert", "missed", "id", "createdAtMs", "updatedAtMs", "state", "source",
+            "delivery", "failureAlert", "missed", "id", "createdAtMs", "updatedAtMs", "state", "source", "fileTask",
         ])
         let name = try fields.requiredString("name")
         let schedule = try Self.schedule(fields.object("schedule"), nowMs: nowMs, zone: zone)

@@ -7,6 +7,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var logging = Logging()
     public var agent = AgentConfiguration()
     public var channels = ChannelConfiguration()
+    public var automation = AutomationConfiguration()
     public var storage = Storage()
 
     /// The SQLite database in the state dir.

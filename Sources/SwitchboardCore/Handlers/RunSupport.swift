@@ -39,9 +39,12 @@ enum RunStarter {
     }
 
     static func start(_ request: RunRequest, parts: GatewayRuntimeParts) async throws -> Started {
-        let agent = parts.agent
+        try await start(request, agent: parts.agent, clock: parts.clock)
+    }
+
+    static func start(_ request: RunRequest, agent: AgentRuntime, clock: GatewayClock) async throws -> Started {
         try agent.runs.checkCapacity(sessionKey: request.sessionKey)
-        let now = parts.clock.nowMs()
+        let now = clock.nowMs()
         var request = request
         request.journaled = true
         let acceptance: RunAcceptance

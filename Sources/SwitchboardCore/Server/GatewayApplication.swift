@@ -37,7 +37,7 @@ public struct GatewayApplication: Sendable {
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
-            journal: SQLiteRunJournal(database: database, sessions: sessions), storeHealth: database.health
+            journal: SQLiteRunJournal(database: database, sessions: sessions), jobs: SQLiteJobStore(database: database), storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)
@@ -48,6 +48,7 @@ public struct GatewayApplication: Sendable {
             SessionMethods(parts: parts).register(into: &registry)
             ChannelMethods(parts: parts).register(into: &registry)
             DeviceMethods(parts: parts).register(into: &registry)
+            CronMethods(parts: parts).register(into: &registry)
             return registry
         }
     }
@@ -93,7 +94,7 @@ public struct GatewayApplication: Sendable {
                 MemoryTrimmer(intervalMs: config.gateway.memoryTrimIntervalMs),
                 runtime.agent.httpClients,
                 runtime.agent.mcp,
-            ] + runtime.channels.services + [runtime.agent.runs] + runtime.channels.lateServices + [
+            ] + runtime.channels.services + [runtime.agent.runs] + runtime.channels.lateServices + runtime.automation.services + [
                 http,
                 ShutdownCoordinator(runtime: runtime),
             ]

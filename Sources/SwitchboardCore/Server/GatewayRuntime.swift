@@ -29,10 +29,11 @@ final class GatewayRuntime: Sendable {
     let authLimiter: AuthRateLimiter
     let agent: AgentRuntime
     let channels: ChannelRuntime
+    let automation: AutomationRuntime
 
     init(
         loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
-        channelStore: any ChannelStoring, journal: any RunJournaling, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
+        channelStore: any ChannelStoring, journal: any RunJournaling, jobs: any JobStoring, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
@@ -65,6 +66,7 @@ final class GatewayRuntime: Sendable {
         self.channels = ChannelRuntime(
             live: host.live, adapterSecret: adapterSecret, store: channelStore, runs: agent.runs, clock: clock, logger: logger
         )
+        self.automation = AutomationRuntime(loaded: loaded, store: jobs, agent: agent, bus: bus, clock: clock, logger: logger)
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
@@ -75,7 +77,7 @@ final class GatewayRuntime: Sendable {
             GatewayRuntimeParts(
                 loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent, channels: channels, devices: devices
+                agent: agent, channels: channels, automation: automation, devices: devices
             )
         )
     }
@@ -108,6 +110,7 @@ struct GatewayRuntimeParts: Sendable {
     let idempotency: IdempotencyCache
     let agent: AgentRuntime
     let channels: ChannelRuntime
+    let automation: AutomationRuntime
     let devices: any DeviceStoring
 }
 

@@ -40,6 +40,7 @@ public enum EventCatalog {
         DevicePairResolvedEvent.self,
         AgentEvent.self,
         ChatEvent.self,
+        CronEvent.self,
     ]
 
     public static var descriptors: [EventDescriptor] { events.map { $0.descriptor } }

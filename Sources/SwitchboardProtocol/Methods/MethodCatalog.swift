@@ -36,6 +36,13 @@ public enum MethodCatalog {
         DevicePairRemove.self,
         DeviceTokenRotate.self,
         DeviceTokenRevoke.self,
+        CronList.self,
+        CronStatus.self,
+        CronAdd.self,
+        CronUpdate.self,
+        CronRemove.self,
+        CronRun.self,
+        CronRuns.self,
     ]
 
     public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }

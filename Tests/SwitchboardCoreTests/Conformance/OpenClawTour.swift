@@ -65,6 +65,25 @@ extension OpenClawConformanceTests {
             try await socket.call(method, params: params)
         }
 
+        // Scheduled jobs: add, update, run now (an agent turn: `cron` started and finished), the
+        // run log, list and remove. Job views are checked against OpenClaw's CronJob.
+        try await socket.call("cron.status", params: [:])
+        let added = try await socket.call(
+            "cron.add",
+            params: [
+                "name": .string("tour \(version)"), "schedule": ["kind": "every", "everyMs": 3_600_000], "sessionTarget": "isolated", "wakeMode": "now",
+                "payload": ["kind": "agentTurn", "message": "scheduled hello"],
+            ])
+        let jobId = try unwrap(added["payload"]?["id"])
+        try await socket.call("cron.update", params: ["id": jobId, "patch": ["description": "from the tour"]])
+        model.enqueue(.text(["scheduled ", "reply"]))
+        let ran = try await socket.call("cron.run", params: ["id": jobId])
+        #expect(ran["payload"]?["ran"] == true)
+        _ = try await socket.until { $0["event"] == "cron" && $0["payload"]?["jobId"] == jobId && $0["payload"]?["action"] == "finished" }
+        try await socket.call("cron.runs", params: ["id": jobId])
+        try await socket.call("cron.list", params: ["includeDisabled": true])
+        try await socket.call("cron.remove", params: ["id": jobId])
+
         // Two devices pair (silently, on loopback): device.pair.resolved and presence. The first
         // has its token rotated, then revoked (its only role, so its pairing goes); the second is removed.
         let first = DeviceIdentity()

@@ -1,0 +1,16 @@
+/// The scheduler (and, later, hooks, heartbeat and webhooks). Keys are listed in
+/// ``ConfigKeys`` (`automation.*`).
+public struct AutomationConfiguration: Sendable, Hashable {
+    /// Run scheduled jobs at all.
+    public var enabled = true
+    /// Where `scheduler.yaml` is read (Clara's `CLARA_SCHEDULER_DIR`); nil: the state dir.
+    public var schedulerDir: String?
+    /// Scheduled runs at once, across all jobs.
+    public var maxConcurrentRuns = 4
+    /// Runs kept in each job's log.
+    public var keepRunsPerJob = 200
+    /// Output kept per command run (its last bytes).
+    public var maxOutputBytes = 16 * 1024
+    /// At shutdown, how long scheduled runs get to finish before they are stopped.
+    public var shutdownGraceMs = 10_000
+}
