@@ -236,6 +236,7 @@ let package = Package(
                 "SwitchboardClient",
                 "SwitchboardTesting",
                 "SwitchboardStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -146,6 +146,7 @@ public final class JobScheduler: Service, Sendable {
 
     private func start(_ run: JobRun, in group: inout DiscardingTaskGroup) {
         active.withLock { $0 += 1 }
+        logger.info("scheduled run started", metadata: ["job": "\(run.jobName)", "run": "\(run.runId)", "trigger": "\(run.trigger)"])
         observe(.started(run))
         group.addTask {
             await self.execute(run)
@@ -163,7 +164,9 @@ public final class JobScheduler: Service, Sendable {
         } catch {
             return .skip(reason: "invalid job definition: \(error)", nextRunAtMs: nil)
         }
-        let next = parsed.schedule.nextRun(afterMs: nowMs, jobId: job.id).map { Int($0) }
+        // A one-shot runs once: claimed, it is never due again (whatever its `at` says).
+        var next: Int?
+        if case .at = parsed.schedule { next = nil } else { next = parsed.schedule.nextRun(afterMs: nowMs, jobId: job.id).map { Int($0) } }
         let missed = Int64(job.nextRunAtMs ?? Int(nowMs)) < startedAtMs
         if missed && parsed.missed == .skip {
             return .skip(reason: "missed while the gateway was down (missed: skip)", nextRunAtMs: next)

@@ -1,0 +1,81 @@
+import Foundation
+import SwitchboardClient
+import SwitchboardProtocol
+import SwitchboardTesting
+import Testing
+
+/// Clara's `scheduler.yaml`, exactly as the seed prints it, in a live gateway's state dir.
+struct SchedulerFileTests {
+    static let seedFile = """
+        tasks:
+          - name: cleanup-sessions
+            type: interval
+            interval: 3600  # Every hour
+            command: poetry run python -m scripts.cleanup_sessions
+            timeout: 300
+
+          - name: daily-backup
+            type: cron
+            cron: "0 3 * * *"  # 3 AM daily
+            command: ./scripts/backup.sh
+            timeout: 1800
+
+          - name: send-reminder
+            type: one_shot
+            run_at: "2024-12-25T09:00:00Z"
+            command: echo "Merry Christmas!"
+        """
+
+    /// The finished run of `jobId`: from the log if it is there, else from the next `cron` event.
+    static func finishedRun(of jobId: String, client: GatewayClient) async throws -> JSONValue {
+        while true {
+            if let entry = try await client.call(CronRuns.self, .init(id: jobId)).entries.first { return entry }
+            let event = try await client.event(named: "cron", timeout: .seconds(20))
+            if event.payload?["jobId"]?.stringValue == jobId, event.payload?["action"] == "finished" { continue }
+        }
+    }
+
+    @Test("the seed's scheduler.yaml loads unchanged: three file jobs; the past one-shot runs once at start")
+    func seedFile() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try Data(Self.seedFile.utf8).write(to: URL(fileURLWithPath: stateDir + "/scheduler.yaml"))
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            try await gateway.withClient { client in
+                let reminder = try await Self.finishedRun(of: "file:send-reminder", client: client)
+                #expect(reminder["status"] == "ok" && reminder["summary"] == "Merry Christmas!\n")
+                let list = try await client.call(CronList.self, .init(includeDisabled: true))
+                let byId = Dictionary(uniqueKeysWithValues: list.jobs.compactMap { job in job["id"]?.stringValue.map { ($0, job) } })
+                #expect(Set(byId.keys) == ["file:cleanup-sessions", "file:daily-backup", "file:send-reminder"])
+                #expect(byId["file:daily-backup"]?["schedule"]?["expr"] == "0 3 * * *")
+                #expect(byId["file:daily-backup"]?["source"] == "file")
+                #expect(byId["file:cleanup-sessions"]?["schedule"]?["everyMs"] == 3_600_000)
+                #expect(byId["file:send-reminder"]?["state"]?["nextRunAtMs"] == nil, "a one-shot runs once")
+                // File jobs are edited in the file.
+                await #expect(throws: GatewayClientError.self) {
+                    _ = try await client.call(CronRemove.self, .init(id: "file:daily-backup"))
+                }
+            }
+        }
+        // A restart does not run the one-shot again.
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            try await gateway.withClient { client in
+                _ = try await Self.finishedRun(of: "file:cleanup-sessions", client: client)
+                #expect(try await client.call(CronRuns.self, .init(id: "file:send-reminder")).entries.count == 1)
+            }
+        }
+    }
+
+    @Test("a scheduler.yaml that does not parse loads no job, and the gateway starts and answers")
+    func badFile() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try Data("tasks:\n  - name: x\n    type: weekly\n    command: date\n".utf8).write(to: URL(fileURLWithPath: stateDir + "/scheduler.yaml"))
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            try await gateway.withClient { client in
+                let status = try await client.call(CronStatus.self, .init())
+                #expect(status.jobs == 0 && status.enabled)
+            }
+        }
+    }
+}
