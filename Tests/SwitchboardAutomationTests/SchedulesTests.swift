@@ -51,31 +51,18 @@ struct SchedulesTests {
         #expect(throws: ScheduleError.self) { try JobSchedule.zone("Mars/Olympus", field: "tz") }
     }
 
-    /// The seed's own example, byte for byte.
-    static let seedFile = """
-        tasks:
-          - name: cleanup-sessions
-            type: interval
-            interval: 3600  # Every hour
-            command: poetry run python -m scripts.cleanup_sessions
-            timeout: 300
-
-          - name: daily-backup
-            type: cron
-            cron: "0 3 * * *"  # 3 AM daily
-            command: ./scripts/backup.sh
-            timeout: 1800
-
-          - name: send-reminder
-            type: one_shot
-            run_at: "2024-12-25T09:00:00Z"
-            command: echo "Merry Christmas!"
-        """
+    /// The seed's own example (`../shared/seeds/004-clara-gateway.txt`), byte for byte.
+    static var seedYAML: String {
+        get throws {
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../fixtures/clara/scheduler.yaml").path
+            return try String(contentsOfFile: path, encoding: .utf8)
+        }
+    }
 
     @Test("Clara's scheduler.yaml from the seed reads unchanged")
     func claraSeedFile() throws {
         let utc = TimeZone(identifier: "UTC")!
-        let tasks = try ClaraSchedulerFile.parse(Self.seedFile, zone: utc)
+        let tasks = try ClaraSchedulerFile.parse(try Self.seedYAML, zone: utc)
         #expect(tasks.map(\.name) == ["cleanup-sessions", "daily-backup", "send-reminder"])
         #expect(tasks[0].kind == .interval(seconds: 3600, delaySeconds: nil))
         #expect(tasks[0].command == "poetry run python -m scripts.cleanup_sessions")

@@ -6,25 +6,13 @@ import Testing
 
 /// Clara's `scheduler.yaml`, exactly as the seed prints it, in a live gateway's state dir.
 struct SchedulerFileTests {
-    static let seedFile = """
-        tasks:
-          - name: cleanup-sessions
-            type: interval
-            interval: 3600  # Every hour
-            command: poetry run python -m scripts.cleanup_sessions
-            timeout: 300
-
-          - name: daily-backup
-            type: cron
-            cron: "0 3 * * *"  # 3 AM daily
-            command: ./scripts/backup.sh
-            timeout: 1800
-
-          - name: send-reminder
-            type: one_shot
-            run_at: "2024-12-25T09:00:00Z"
-            command: echo "Merry Christmas!"
-        """
+    /// The seed's own example (`../shared/seeds/004-clara-gateway.txt`), byte for byte.
+    static var seedYAML: String {
+        get throws {
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/clara/scheduler.yaml").path
+            return try String(contentsOfFile: path, encoding: .utf8)
+        }
+    }
 
     /// The finished run of `jobId`: from the log if it is there, else from the next `cron` event.
     static func finishedRun(of jobId: String, client: GatewayClient) async throws -> JSONValue {
@@ -39,7 +27,7 @@ struct SchedulerFileTests {
     func seedFile() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        try Data(Self.seedFile.utf8).write(to: URL(fileURLWithPath: stateDir + "/scheduler.yaml"))
+        try Data(try Self.seedYAML.utf8).write(to: URL(fileURLWithPath: stateDir + "/scheduler.yaml"))
         try await TestGateway.with(stateDir: stateDir) { gateway in
             try await gateway.withClient { client in
                 let reminder = try await Self.finishedRun(of: "file:send-reminder", client: client)
