@@ -34,16 +34,7 @@ public enum ClaraSchedulerFile {
 
     /// `zone`: the gateway's time zone, for cron tasks without `timezone` and `run_at` without an offset.
     public static func parse(_ text: String, zone: TimeZone = .current) throws(AutomationFileError) -> [ClaraTaskDefinition] {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw AutomationFileError(file: fileName, path: "", reason: "not valid YAML: \(error)")
-        }
-        guard let root, root.null == nil else { return [] }
-        guard let mapping = root.mapping else { throw AutomationFileError(file: fileName, path: "", reason: "expected a mapping with a `tasks` list") }
-        guard let tasksNode = mapping["tasks"], tasksNode.null == nil else { return [] }
-        guard let tasks = tasksNode.sequence else { throw AutomationFileError(file: fileName, path: "tasks", reason: "expected a list of tasks") }
+        let tasks = try YAMLFields.document(text, file: fileName, listKey: "tasks")
         var seen = Set<String>()
         var definitions: [ClaraTaskDefinition] = []
         for (index, node) in tasks.enumerated() {

@@ -22,6 +22,21 @@ struct YAMLFields {
     let path: String
     let node: Node
 
+    /// The entries of the top-level `listKey:` list; none for an empty file or an empty list.
+    static func document(_ text: String, file: String, listKey: String) throws(AutomationFileError) -> [Node] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw AutomationFileError(file: file, path: "", reason: "not valid YAML: \(error)")
+        }
+        guard let root, root.null == nil else { return [] }
+        guard let mapping = root.mapping else { throw AutomationFileError(file: file, path: "", reason: "expected a mapping with a `\(listKey)` list") }
+        guard let list = mapping[listKey], list.null == nil else { return [] }
+        guard let entries = list.sequence else { throw AutomationFileError(file: file, path: listKey, reason: "expected a list") }
+        return Array(entries)
+    }
+
     func error(_ field: String, _ reason: String) -> AutomationFileError {
         AutomationFileError(file: file, path: field.isEmpty ? path : "\(path).\(field)", reason: reason)
     }

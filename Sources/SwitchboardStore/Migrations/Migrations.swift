@@ -172,6 +172,19 @@ enum Migrations {
             try db.create(index: "job_run_job", on: "job_run", columns: ["job_id", "seq"])
             try db.create(index: "job_run_status", on: "job_run", columns: ["status"])
         }
+        migrator.registerMigration("v8-hook-runs") { db in
+            try db.create(table: "hook_run") { table in
+                table.autoIncrementedPrimaryKey("seq")
+                table.column("hook_name", .text).notNull()
+                table.column("event", .text).notNull()
+                table.column("started_at", .integer).notNull()
+                table.column("duration_ms", .integer).notNull()
+                table.column("status", .text).notNull()
+                table.column("error", .text)
+                table.column("output", .text).notNull()
+            }
+            try db.create(index: "hook_run_name", on: "hook_run", columns: ["hook_name", "seq"])
+        }
         return migrator
     }
 }

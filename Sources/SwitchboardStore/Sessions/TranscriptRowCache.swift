@@ -1,5 +1,5 @@
 import Synchronization
-public import SwitchboardPluginAPI
+import SwitchboardPluginAPI
 
 /// Decoded transcript entries kept between turns, so a long session's history is not decoded
 /// from JSON again on every turn (that was most of a long session's cost per turn). Each entry
