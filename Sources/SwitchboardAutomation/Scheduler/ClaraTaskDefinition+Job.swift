@@ -5,17 +5,19 @@ extension ClaraTaskDefinition {
     /// The job id of a `scheduler.yaml` task.
     public var jobId: String { "file:\(name)" }
 
-    /// The task's own fields, to tell on the next load whether it changed.
+    /// The task's own fields, to tell on the next load whether it changed. Whole numbers are
+    /// integers, as they come back from the database's JSON.
     public var fingerprint: JSONValue {
+        func number(_ value: Double) -> JSONValue { value.rounded() == value && abs(value) < 1e15 ? .int(Int(value)) : .double(value) }
         var fields: [String: JSONValue] = [
-            "command": .string(command), "timeout": .double(timeoutSeconds), "enabled": .bool(enabled), "description": .string(description),
+            "command": .string(command), "timeout": number(timeoutSeconds), "enabled": .bool(enabled), "description": .string(description),
         ]
         if let workingDirectory { fields["working_dir"] = .string(workingDirectory) }
         switch kind {
         case .interval(let seconds, let delay):
             fields["type"] = "interval"
-            fields["interval"] = .double(seconds)
-            if let delay { fields["delay"] = .double(delay) }
+            fields["interval"] = number(seconds)
+            if let delay { fields["delay"] = number(delay) }
         case .cron(let expression, let zone):
             fields["type"] = "cron"
             fields["cron"] = .string(expression.source)
@@ -23,7 +25,7 @@ extension ClaraTaskDefinition {
         case .oneShot(let runAt, let delay):
             fields["type"] = "one_shot"
             if let runAt { fields["run_at"] = .int(Int(runAt)) }
-            if let delay { fields["delay"] = .double(delay) }
+            if let delay { fields["delay"] = number(delay) }
         }
         return .object(fields)
     }

@@ -11,6 +11,14 @@ public struct AutomationConfiguration: Sendable, Hashable {
     public var keepRunsPerJob = 200
     /// Output kept per command run (its last bytes).
     public var maxOutputBytes = 16 * 1024
-    /// At shutdown, how long scheduled runs get to finish before they are stopped.
+    /// At shutdown, how long scheduled runs (and hooks) get to finish before they are stopped.
     public var shutdownGraceMs = 10_000
+    /// Where `hooks.yaml` is read (Clara's `CLARA_HOOKS_DIR`); nil: `<stateDir>/hooks`.
+    public var hooksDir: String?
+    /// Hook runs at once.
+    public var hooksMaxConcurrent = 4
+    /// Hook runs waiting to start; beyond it the oldest is dropped (and counted).
+    public var hooksMaxQueued = 1000
+    /// Hook runs kept in the log.
+    public var hooksKeepRuns = 500
 }

@@ -37,7 +37,8 @@ public struct GatewayApplication: Sendable {
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
-            journal: SQLiteRunJournal(database: database, sessions: sessions), jobs: SQLiteJobStore(database: database), storeHealth: database.health
+            journal: SQLiteRunJournal(database: database, sessions: sessions), jobs: SQLiteJobStore(database: database),
+            hookRuns: SQLiteHookRunStore(database: database), storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)
@@ -49,6 +50,7 @@ public struct GatewayApplication: Sendable {
             ChannelMethods(parts: parts).register(into: &registry)
             DeviceMethods(parts: parts).register(into: &registry)
             CronMethods(parts: parts).register(into: &registry)
+            HooksMethods(parts: parts).register(into: &registry)
             return registry
         }
     }
@@ -67,6 +69,7 @@ public struct GatewayApplication: Sendable {
     /// Runs until the enclosing service group shuts down gracefully or a restart is requested.
     func run() async throws {
         await runtime.agent.recoverInterruptedRuns(logger: runtime.logger)
+        await runtime.automation.loadFiles()
         let config = runtime.configuration
         let runtime = runtime
         let http = Application(

@@ -43,6 +43,8 @@ public enum MethodCatalog {
         CronRemove.self,
         CronRun.self,
         CronRuns.self,
+        HooksList.self,
+        HooksRuns.self,
     ]
 
     public static var descriptors: [MethodDescriptor] { methods.map { $0.descriptor } }

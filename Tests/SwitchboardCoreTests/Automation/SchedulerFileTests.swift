@@ -28,9 +28,11 @@ struct SchedulerFileTests {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
         try Data(try Self.seedYAML.utf8).write(to: URL(fileURLWithPath: stateDir + "/scheduler.yaml"))
-        try await TestGateway.with(stateDir: stateDir) { gateway in
+        let (reminderUpdated, cleanupNext) = try await TestGateway.with(stateDir: stateDir) { gateway in
             try await gateway.withClient { client in
                 let reminder = try await Self.finishedRun(of: "file:send-reminder", client: client)
+                // The interval task runs at load too; once it has, its next run is set.
+                _ = try await Self.finishedRun(of: "file:cleanup-sessions", client: client)
                 #expect(reminder["status"] == "ok" && reminder["summary"] == "Merry Christmas!\n")
                 let list = try await client.call(CronList.self, .init(includeDisabled: true))
                 let byId = Dictionary(uniqueKeysWithValues: list.jobs.compactMap { job in job["id"]?.stringValue.map { ($0, job) } })
@@ -43,12 +45,17 @@ struct SchedulerFileTests {
                 await #expect(throws: GatewayClientError.self) {
                     _ = try await client.call(CronRemove.self, .init(id: "file:daily-backup"))
                 }
+                return (byId["file:send-reminder"]?["updatedAtMs"], byId["file:cleanup-sessions"]?["state"]?["nextRunAtMs"])
             }
         }
-        // A restart does not run the one-shot again.
+        // A restart (the file is loaded before the gateway listens) keeps unchanged tasks as they
+        // were: the one-shot is not armed again, the interval keeps its next run.
         try await TestGateway.with(stateDir: stateDir) { gateway in
             try await gateway.withClient { client in
-                _ = try await Self.finishedRun(of: "file:cleanup-sessions", client: client)
+                let list = try await client.call(CronList.self, .init(includeDisabled: true))
+                let byId = Dictionary(uniqueKeysWithValues: list.jobs.compactMap { job in job["id"]?.stringValue.map { ($0, job) } })
+                #expect(byId["file:send-reminder"]?["updatedAtMs"] == reminderUpdated && byId["file:send-reminder"]?["state"]?["nextRunAtMs"] == nil)
+                #expect(byId["file:cleanup-sessions"]?["state"]?["nextRunAtMs"] == cleanupNext)
                 #expect(try await client.call(CronRuns.self, .init(id: "file:send-reminder")).entries.count == 1)
             }
         }

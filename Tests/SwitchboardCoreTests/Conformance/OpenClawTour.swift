@@ -83,6 +83,8 @@ extension OpenClawConformanceTests {
         try await socket.call("cron.runs", params: ["id": jobId])
         try await socket.call("cron.list", params: ["includeDisabled": true])
         try await socket.call("cron.remove", params: ["id": jobId])
+        try await socket.call("hooks.list", params: [:])
+        try await socket.call("hooks.runs", params: ["limit": 5])
 
         // Two devices pair (silently, on loopback): device.pair.resolved and presence. The first
         // has its token rotated, then revoked (its only role, so its pairing goes); the second is removed.

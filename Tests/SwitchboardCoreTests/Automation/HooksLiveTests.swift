@@ -1,0 +1,100 @@
+import Foundation
+import SwitchboardClient
+import SwitchboardProtocol
+import SwitchboardTesting
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A live gateway with a `hooks.yaml` in its state dir: hooks run off the request path, a hook
+/// that hangs is stopped at its timeout while the gateway keeps answering, and the scheduler's
+/// events fire hooks. Each hook signals the test through a FIFO (an event, not a poll).
+@Suite(.timeLimit(.minutes(2)))
+struct HooksLiveTests {
+    /// A named pipe the test reads one line from: the read blocks (on its own thread) until a
+    /// hook writes, or the timeout passes.
+    struct FIFO {
+        let path: String
+
+        init(_ path: String) throws {
+            guard mkfifo(path, 0o600) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            self.path = path
+        }
+
+        func readLine(timeout: Duration = .seconds(30)) async throws -> String {
+            let path = self.path
+            return try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    // Opening a FIFO blocks until a writer opens it: a thread of its own, not the pool's.
+                    await withCheckedContinuation { continuation in
+                        Thread.detachNewThread {
+                            let data = try? FileHandle(forReadingAtPath: path)?.readToEnd()
+                            continuation.resume(returning: String(decoding: data ?? Data(), as: UTF8.self))
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                if first == nil {
+                    // Timed out: be the writer the reader waits for, so its thread ends.
+                    if let handle = FileHandle(forWritingAtPath: path) { try? handle.close() }
+                    throw TestTimeout(what: "a hook writing to \(path)")
+                }
+                return first ?? ""
+            }
+        }
+    }
+
+    @Test("hooks from hooks.yaml: startup runs, a hanging hook is killed at its timeout while the gateway answers, scheduler events fire hooks")
+    func liveHooks() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
+        let startup = try FIFO(stateDir + "/startup.fifo")
+        let task = try FIFO(stateDir + "/task.fifo")
+        try Data(
+            """
+            hooks:
+              - name: hang
+                event: gateway:startup
+                command: sleep 600
+                timeout: 1
+                priority: 10
+              - name: started
+                event: gateway:startup
+                command: echo "up ${CLARA_EVENT_TYPE}" > \(startup.path)
+              - name: on-task
+                event: scheduler:task_run
+                command: echo "$CLARA_TASK_NAME" > \(task.path)
+            """.utf8
+        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            #expect(try await startup.readLine() == "up gateway:startup\n")
+            try await gateway.withClient { client in
+                // The hanging hook holds a slot for a second; the gateway answers meanwhile.
+                _ = try await client.call(Health.self, .init())
+                let list = try await client.call(HooksList.self, .init())
+                #expect(list.hooks.map(\.name) == ["hang", "started", "on-task"] && list.fileStatus == "loaded 3")
+
+                let job = try await client.call(
+                    CronAdd.self,
+                    CronJobInput(["name": "nightly", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": ["kind": "command", "command": "true"]]))
+                _ = try await client.call(CronRun.self, .init(id: try unwrap(job["id"]?.stringValue)))
+                #expect(try await task.readLine() == "nightly\n")
+            }
+        }
+        // After the gateway stopped, its log of hook runs remains: the hang was stopped at its timeout.
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            try await gateway.withClient { client in
+                let runs = try await client.call(HooksRuns.self, .init(name: "hang"))
+                #expect(runs.runs.first?.status == "error" && runs.runs.first?.error?.contains("timed out") == true)
+            }
+        }
+    }
+}
