@@ -102,6 +102,13 @@ public final class HookRunner: Service, Sendable {
     /// Runs dropped because the queue was full, since start.
     public var droppedRuns: Int { state.withLock { $0.dropped } }
 
+    /// Whether any hook listens for `type` (so the caller may skip building the event).
+    public func listens(to type: HookEventType) -> Bool {
+        state.withLock { state in
+            state.hooks.contains { $0.enabled && $0.event == type } || state.inProcess.contains { $0.event == type }
+        }
+    }
+
     /// Replaces the shell hooks (a reload); queued runs keep the definition they were queued with.
     public func setHooks(_ hooks: [HookDefinition]) {
         state.withLock { $0.hooks = hooks }

@@ -64,6 +64,8 @@ final class AutomationRuntime: Sendable {
                 }
             }
         }
+        // Runs tell the hooks what they do; the event is built only when a hook listens for it.
+        agent.runs.activity.listen(.init(wants: { hooks.listens(to: $0) }, hear: { hooks.emit($0) }))
         let directory = config.schedulerDir ?? loaded.paths.stateDir
         fileSync = SchedulerFileSync(
             path: (directory as NSString).appendingPathComponent(ClaraSchedulerFile.fileName), store: store, zone: .current, logger: logger)

@@ -40,7 +40,8 @@ extension AgentRunService {
             return fail(handle, message: "could not read the session transcript; see the gateway log", startedAt: startedAt)
         }
         let verbose = session.settings["verboseLevel"]?.stringValue == "full"
-        let events = RunEvents(request: request, agentId: agent.id, includeToolResults: verbose, throttleMs: config.chatDeltaThrottleMs, bus: bus, clock: clock)
+        let events = RunEvents(
+            request: request, agentId: agent.id, includeToolResults: verbose, throttleMs: config.chatDeltaThrottleMs, bus: bus, clock: clock, activity: activity)
         let transcript = TranscriptWriter(
             store: sessions, sessionId: session.sessionId, runId: request.runId, flushMs: max(config.chatDeltaThrottleMs, 50), clock: clock,
             holdsFinalTurn: request.journaled || request.handsOverAnswer
@@ -190,7 +191,7 @@ extension AgentRunService {
     }
 
     private func fail(_ handle: RunHandle, message: String, startedAt: Int) -> RunResult {
-        let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock)
+        let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock, activity: activity)
         let result = RunResult(status: .error, text: "", errorMessage: message, errorKind: "unknown", usage: TokenUsage(), toolCalls: 0, startedAtMs: startedAt, endedAtMs: clock.nowMs())
         events.finish(result)
         return result

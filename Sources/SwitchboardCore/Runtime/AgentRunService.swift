@@ -23,6 +23,8 @@ final class AgentRunService: Service, Sendable {
     let bus: EventBus
     let clock: GatewayClock
     let logger: Logger
+    /// Tells the hooks what runs do (message in, tool steps, reply out).
+    let activity = ActivityRelay()
     /// Finished runs remembered for `agent.wait` and idempotent retries.
     static let recentLimit = 1000
 
@@ -97,6 +99,14 @@ final class AgentRunService: Service, Sendable {
             state.lanes[request.sessionKey, default: []].append(handle)
             state.active[request.runId] = handle
             submit.yield((handle, previous))
+        }
+        activity.emit(.messageReceived) {
+            HookEvent(
+                .messageReceived, timestampMs: Int64(handle.acceptedAtMs), requestId: request.runId,
+                data: [
+                    "text": .string(String(request.message.prefix(RunEvents.hookTextLimit))), "session_key": .string(request.sessionKey),
+                    "agent_id": .string(request.agentId),
+                ])
         }
         return handle
     }
@@ -205,7 +215,7 @@ final class AgentRunService: Service, Sendable {
             // Not over: it runs after the restart, so clients are told nothing now.
             return RunResult(status: .aborted, text: "", stopReason: reason, usage: TokenUsage(), toolCalls: 0, startedAtMs: nil, endedAtMs: clock.nowMs())
         }
-        let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock)
+        let events = RunEvents(request: handle.request, agentId: handle.request.agentId, includeToolResults: false, throttleMs: 0, bus: bus, clock: clock, activity: activity)
         let result = RunResult(status: .aborted, text: "", stopReason: reason, usage: TokenUsage(), toolCalls: 0, startedAtMs: nil, endedAtMs: clock.nowMs())
         events.finish(result)
         return result

@@ -1,5 +1,6 @@
 import Synchronization
 import SwitchboardAgent
+import SwitchboardPluginAPI
 import SwitchboardProtocol
 
 /// Turns one run's steps into `agent` and `chat` events (§6.3, §6.4): one per-run `seq` for
@@ -14,6 +15,7 @@ final class RunEvents: Sendable {
     let throttleMs: Int
     let bus: EventBus
     let clock: GatewayClock
+    let activity: ActivityRelay?
 
     private struct State {
         var seq = 0
@@ -25,7 +27,9 @@ final class RunEvents: Sendable {
 
     private let state = Mutex(State())
 
-    init(request: RunRequest, agentId: String, includeToolResults: Bool, throttleMs: Int, bus: EventBus, clock: GatewayClock) {
+    init(
+        request: RunRequest, agentId: String, includeToolResults: Bool, throttleMs: Int, bus: EventBus, clock: GatewayClock, activity: ActivityRelay? = nil
+    ) {
         runId = request.runId
         sessionKey = request.sessionKey
         self.agentId = agentId
@@ -34,6 +38,7 @@ final class RunEvents: Sendable {
         self.throttleMs = throttleMs
         self.bus = bus
         self.clock = clock
+        self.activity = activity
     }
 
     private func nextSeq() -> Int { state.withLock { state in state.seq += 1; return state.seq } }
@@ -87,6 +92,7 @@ final class RunEvents: Sendable {
 
     func toolStarted(_ call: ToolCall) {
         flush()
+        activity?.emit(.toolStart) { hookEvent(.toolStart, ["tool_name": .string(call.name), "tool_call_id": .string(call.id)]) }
         tool(["phase": "start", "name": .string(call.name), "toolCallId": .string(call.id), "args": call.arguments ?? .null])
     }
 
@@ -97,6 +103,23 @@ final class RunEvents: Sendable {
         ]
         if includeToolResults || output.isError { data["result"] = .string(output.text) }
         tool(data)
+        let type: HookEventType = output.isError ? .toolError : .toolEnd
+        activity?.emit(type) {
+            var details: [String: JSONValue] = ["tool_name": .string(call.name), "tool_call_id": .string(call.id), "duration_ms": .int(durationMs)]
+            if output.isError { details["error"] = .string(String(output.text.prefix(Self.hookTextLimit))) }
+            return hookEvent(type, details)
+        }
+    }
+
+    /// The most of a message or error a hook event carries.
+    static let hookTextLimit = 4000
+
+    /// A hook event about this run (`CLARA_REQUEST_ID` is the run id).
+    func hookEvent(_ type: HookEventType, _ data: [String: JSONValue]) -> HookEvent {
+        var data = data
+        data["session_key"] = .string(sessionKey)
+        data["agent_id"] = .string(agentId)
+        return HookEvent(type, timestampMs: Int64(clock.nowMs()), requestId: runId, data: data)
     }
 
     private func tool(_ data: [String: JSONValue]) {
@@ -152,5 +175,12 @@ final class RunEvents: Sendable {
                 agentEvent(stream: "lifecycle", data: ["phase": "error", "error": .string(result.errorMessage ?? "run failed")])
             }
         bus.broadcastChatEnd(runId: runId, v3: v3Event, v4: v4Event, lifecycle: lifecycle)
+        switch result.status {
+        case .ok:
+            activity?.emit(.messageSent) { hookEvent(.messageSent, ["text": .string(String(text.prefix(Self.hookTextLimit)))]) }
+        case .aborted:
+            activity?.emit(.messageCancelled) { hookEvent(.messageCancelled, ["reason": .string(result.stopReason ?? "abort")]) }
+        case .error: break
+        }
     }
 }

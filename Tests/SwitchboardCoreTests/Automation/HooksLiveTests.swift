@@ -97,4 +97,39 @@ struct HooksLiveTests {
             }
         }
     }
+
+    @Test("a turn fires message:received, tool:start, tool:end and message:sent hooks with Clara's variables")
+    func turnHooks() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
+        let received = try FIFO(stateDir + "/received.fifo")
+        let tool = try FIFO(stateDir + "/tool.fifo")
+        let sent = try FIFO(stateDir + "/sent.fifo")
+        try Data(
+            """
+            hooks:
+              - name: in
+                event: message:received
+                command: echo "$CLARA_TEXT|$CLARA_REQUEST_ID" > \(received.path)
+              - name: tool
+                event: tool:end
+                command: echo "$CLARA_TOOL_NAME" > \(tool.path)
+              - name: out
+                event: message:sent
+                command: echo "${CLARA_TEXT}" > \(sent.path)
+            """.utf8
+        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+        try await FakeModelServer.with { model in
+            model.enqueue(.toolCalls([FakeToolCall(id: "call-1", name: "current_time", arguments: "{}")]), .text(["it is ", "late"]))
+            try await TestGateway.with(config: modelConfig(model), stateDir: stateDir) { gateway in
+                try await gateway.withClient { client in
+                    _ = try await client.call(ChatSend.self, .init(sessionKey: "main", message: "what time is it", idempotencyKey: "hook-turn"))
+                    #expect(try await received.readLine() == "what time is it|hook-turn\n")
+                    #expect(try await tool.readLine() == "current_time\n")
+                    #expect(try await sent.readLine() == "it is late\n")
+                }
+            }
+        }
+    }
 }
