@@ -19,8 +19,14 @@ final class AutomationRuntime: Sendable {
     let databasePath: String
     let boundPort: PortBox
     let logger: Logger
+    let agent: AgentRuntime
+    let clock: GatewayClock
     /// What became of the two files at the last start (for `status`).
     let fileOutcomes = Mutex<(scheduler: SchedulerFileSync.Outcome?, hooks: String?)>((nil, nil))
+    /// What became of `BOOT.md` at this start (nil while its turn runs).
+    let bootOutcome = Mutex<BootOutcome?>(nil)
+    /// `BOOT.md`'s content, until its turn starts.
+    let pendingBoot = Mutex<String?>(nil)
 
     init(
         loaded: LoadedConfiguration, store: any JobStoring, hookRuns: any HookRunStoring, agent: AgentRuntime, bus: EventBus, boundPort: PortBox,
@@ -31,6 +37,8 @@ final class AutomationRuntime: Sendable {
         self.hookRuns = hookRuns
         self.boundPort = boundPort
         self.logger = logger
+        self.agent = agent
+        self.clock = clock
         enabled = config.enabled
         databasePath = loaded.paths.databasePath
         let hooksDirectory = config.hooksDir ?? (loaded.paths.stateDir as NSString).appendingPathComponent("hooks")
@@ -82,9 +90,90 @@ final class AutomationRuntime: Sendable {
     /// loaded and the scheduler runs. Both start after the run service (agent jobs start runs).
     var services: [any Service] { [hooks, AutomationService(runtime: self)] }
 
+    /// Looks at `BOOT.md` before the gateway listens: a missing, empty or unreadable file is
+    /// reported at once; content is kept for ``runBoot()``.
+    func readBoot() {
+        let outcome: BootOutcome?
+        var content: String?
+        do {
+            switch try BootFile.load(workspace: agent.workspace) {
+            case .missing: outcome = .skipped("missing")
+            case .empty: outcome = .skipped("empty")
+            case .content(let text):
+                outcome = nil
+                content = text
+            }
+        } catch {
+            outcome = .failed("cannot read BOOT.md: \(error.localizedDescription)")
+        }
+        bootOutcome.withLock { $0 = outcome }
+        pendingBoot.withLock { $0 = content }
+        if let outcome { log(outcome) }
+    }
+
+    /// Runs `BOOT.md`'s content once, as a journaled turn of the main session (after listening).
+    func runBoot() async {
+        guard let content = pendingBoot.withLock({ pending in defer { pending = nil }; return pending }) else { return }
+        let outcome = await bootTurn(BootFile.prompt(content))
+        bootOutcome.withLock { $0 = outcome }
+        log(outcome)
+    }
+
+    private func log(_ outcome: BootOutcome) {
+        switch outcome {
+        case .failed: logger.error("BOOT.md failed", metadata: ["outcome": "\(outcome)"])
+        default: logger.notice("BOOT.md", metadata: ["outcome": "\(outcome)"])
+        }
+    }
+
+    private func bootTurn(_ prompt: String) async -> BootOutcome {
+        let agentId = AgentConfiguration.defaultAgentId
+        let request = RunRequest(
+            runId: "boot-\(UUID().uuidString.lowercased())", sessionKey: AgentIdentity.mainSessionKey(agentId: agentId), agentId: agentId, message: prompt,
+            origin: .agent, connectionId: nil, timeoutMs: agent.config.timeoutSeconds * 1000, model: nil, extraSystemPrompt: nil)
+        do {
+            guard case .started(let handle) = try await RunStarter.start(request, agent: agent, clock: clock) else { return .failed("the boot turn was a duplicate") }
+            guard let result = await handle.waitForResult() else { return .failed("the gateway stopped during the boot turn") }
+            switch result.status {
+            case .ok: return .ran
+            case .error: return .failed(result.errorMessage ?? "the boot turn failed")
+            case .aborted: return .failed("the boot turn was aborted")
+            }
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// Scheduler, hooks and boot, for `status`.
+    func statusSummary() async -> JSONValue {
+        let (schedulerFile, hooksFile) = fileOutcomes.withLock { ($0.scheduler, $0.hooks) }
+        var scheduler: [String: JSONValue] = ["enabled": .bool(enabled)]
+        if let jobs = try? await store.jobs() {
+            scheduler["jobs"] = .int(jobs.count)
+            scheduler["running"] = .int(jobs.filter { $0.runningRunId != nil }.count)
+            scheduler["failing"] = .int(jobs.filter { $0.lastStatus == "error" }.count)
+        }
+        if let next = try? await store.nextDueAtMs() { scheduler["nextWakeAtMs"] = .int(next) }
+        switch schedulerFile {
+        case .absent: scheduler["file"] = "absent"
+        case .loaded(let count): scheduler["file"] = .string("loaded \(count)")
+        case .rejected(let reason): scheduler["file"] = .string("rejected: \(reason)")
+        case nil: break
+        }
+        var hookSummary: [String: JSONValue] = ["count": .int(hooks.hooks.count + hooks.inProcessHooks.count), "droppedRuns": .int(hooks.droppedRuns)]
+        if let hooksFile { hookSummary["file"] = .string(hooksFile) }
+        if let last = try? await hookRuns.runs(hookName: nil, limit: 5) {
+            hookSummary["lastRuns"] = .array(last.map { ["name": .string($0.hookName), "event": .string($0.event), "status": .string($0.status), "ts": .int($0.startedAtMs)] })
+        }
+        var summary: [String: JSONValue] = ["scheduler": .object(scheduler), "hooks": .object(hookSummary)]
+        if let boot = bootOutcome.withLock({ $0 }) { summary["boot"] = .string(boot.description) }
+        return .object(summary)
+    }
+
     /// Reads both files; run before the gateway listens, so the first request sees their jobs.
     func loadFiles() async {
         loadHooks()
+        readBoot()
         guard enabled else { return }
         let outcome = await fileSync.sync(nowMs: SystemSchedulerClock().nowMs())
         fileOutcomes.withLock { $0.scheduler = outcome }
@@ -120,6 +209,7 @@ struct AutomationService: Service {
             group.addTask {
                 guard await boundPort.wait() != nil else { return }
                 hooks.emit(HookEvent(.gatewayStartup, timestampMs: SystemSchedulerClock().nowMs()))
+                await runtime.runBoot()
             }
             group.addTask {
                 try? await gracefulShutdown()

@@ -20,7 +20,8 @@ struct SystemMethods {
             let census = parts.connections.census
             let config = parts.loaded.configuration
             let admin = context.principal.isAdmin
-            return Status.Result(
+            let automation = admin ? await parts.automation.statusSummary() : nil
+            var result = Status.Result(
                 version: parts.version,
                 pid: Int(ProcessInfo.processInfo.processIdentifier),
                 startedAtMs: parts.startedAtMs,
@@ -33,6 +34,8 @@ struct SystemMethods {
                 stateDir: admin ? parts.loaded.paths.stateDir : nil,
                 configPath: admin ? parts.loaded.paths.configPath : nil
             )
+            result.automation = automation
+            return result
         }
         registry.register(SystemPresence.self) { _, _ in parts.presence.entries }
         registry.register(SystemEvent.self) { params, context in

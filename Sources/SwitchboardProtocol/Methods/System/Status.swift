@@ -19,6 +19,8 @@ public enum Status: GatewayMethod {
         public var stateDir: String?
         /// Admin only.
         public var configPath: String?
+        /// The scheduler, hooks and `BOOT.md` (admin only: hook and job names can say a lot).
+        public var automation: JSONValue?
 
         public struct Connections: Codable, Sendable, Hashable {
             public var total: Int
@@ -56,6 +58,7 @@ public enum Status: GatewayMethod {
                 .init("pid", .integer(minimum: 0), required: true),
                 .init("startedAtMs", .integer(minimum: 0), required: true),
                 .init("uptimeMs", .integer(minimum: 0), required: true),
+                .init("automation", .any(description: "{scheduler, hooks, boot}")),
                 .init("bind", .string(), required: true),
                 .init("port", .integer(minimum: 0, maximum: 65535), required: true),
                 .init("authMode", .string(enumValues: ["none", "token", "password"]), required: true),
