@@ -215,7 +215,7 @@ public final class HookRunner: Service, Sendable {
             // Recorded even when shutdown stopped the hook (the task is cancelled, and the
             // database refuses work from a cancelled task): an owned task, awaited here.
             if let store {
-                try await Task { try await store.record(record) }.value
+                try await Task { try await store.record(record) }.value  // owned: awaited here
             }
         } catch {
             logger.error("could not record a hook run", metadata: ["hook": "\(record.hookName)", "error": "\(error)"])

@@ -196,7 +196,7 @@ public final class JobScheduler: Service, Sendable {
             let endedAtMs = Int(clock.nowMs())
             // Recorded even when the run was stopped by shutdown (its task is cancelled, and the
             // database refuses work from a cancelled task): an owned task, awaited here.
-            finished = try await Task {
+            finished = try await Task {  // owned: awaited here
                 try await store.finish(
                     runId: run.runId, status: outcome.status, error: outcome.error, summary: outcome.summary,
                     deliveryStatus: outcome.deliveryStatus, nowMs: endedAtMs)
