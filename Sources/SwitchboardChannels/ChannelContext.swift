@@ -14,7 +14,13 @@ public protocol ChannelContext: Sendable {
     func cursor(connector: String, accountId: String) async -> String?
     /// Tells the outbox a connector can deliver again (an adapter reconnected).
     func deliveryPossible(connector: String)
+    /// An adapter node registered (`linked`) or its socket closed; for hooks.
+    func adapterLinked(nodeId: String, platform: String, linked: Bool)
     func nowMs() -> Int
+}
+
+extension ChannelContext {
+    public func adapterLinked(nodeId: String, platform: String, linked: Bool) {}
 }
 
 /// One message as a connector received it.

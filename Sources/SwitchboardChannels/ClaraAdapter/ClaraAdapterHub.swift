@@ -82,6 +82,7 @@ public final class ClaraAdapterHub: ChannelConnector {
         }
         logger.info("adapter registered", metadata: ["sb.adapter.node": "\(nodeId)", "sb.adapter.platform": "\(platform)"])
         context.deliveryPossible(connector: id)
+        context.adapterLinked(nodeId: nodeId, platform: platform, linked: true)
     }
 
     /// Disconnected nodes are remembered for `channels.status` and redelivery, up to this many.
@@ -96,12 +97,14 @@ public final class ClaraAdapterHub: ChannelConnector {
 
     func unregister(nodeId: String, linkId: Int) {
         acks.linkClosed(linkId)
-        nodes.withLock { nodes in
-            guard nodes[nodeId]?.linkId == linkId else { return }
+        let platform = nodes.withLock { nodes -> String? in
+            guard nodes[nodeId]?.linkId == linkId else { return nil }
             nodes[nodeId]?.link = nil
             nodes[nodeId]?.status.connected = false
             nodes[nodeId]?.status.running = false
+            return nodes[nodeId]?.platform
         }
+        if let platform { context.adapterLinked(nodeId: nodeId, platform: platform, linked: false) }
     }
 
     func link(nodeId: String) -> (any ClaraAdapterLink)? {

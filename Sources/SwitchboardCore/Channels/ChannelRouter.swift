@@ -80,6 +80,11 @@ final class ChannelRouter: ChannelContext, Service {
         outbox.retryNow(connector: connector)
     }
 
+    func adapterLinked(nodeId: String, platform: String, linked: Bool) {
+        let type: HookEventType = linked ? .adapterConnected : .adapterDisconnected
+        runs.activity.emit(type) { HookEvent(type, timestampMs: Int64(clock.nowMs()), nodeId: nodeId, platform: platform) }
+    }
+
     func receive(_ message: InboundMessage) async -> InboundDisposition {
         let access = message.connector == "telegram" ? config.telegram.access : config.adapter.access
         let approved: Bool

@@ -132,4 +132,33 @@ struct HooksLiveTests {
             }
         }
     }
+
+    @Test("an adapter registering and leaving fires adapter:connected and adapter:disconnected with its node id and platform")
+    func adapterHooks() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
+        let connected = try FIFO(stateDir + "/connected.fifo")
+        let disconnected = try FIFO(stateDir + "/disconnected.fifo")
+        try Data(
+            """
+            hooks:
+              - name: up
+                event: adapter:connected
+                command: echo "$CLARA_NODE_ID $CLARA_PLATFORM" > \(connected.path)
+              - name: down
+                event: adapter:disconnected
+                command: echo "$CLARA_NODE_ID" > \(disconnected.path)
+            """.utf8
+        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+        try await TestGateway.with(config: #"{ channels: { adapter: { secret: "s3cret" } } }"#, stateDir: stateDir) { gateway in
+            _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
+                try await socket.send(text: #"{"type":"register","node_id":"node-7","platform":"discord","secret":"s3cret"}"#)
+                _ = try await socket.receive { $0["type"] == "registered" }
+                #expect(try await connected.readLine() == "node-7 discord\n")
+                try await socket.close()
+            }
+            #expect(try await disconnected.readLine() == "node-7\n")
+        }
+    }
 }
