@@ -53,6 +53,16 @@ struct StatusCommand: AsyncParsableCommand {
         print("  clients    \(status.connections.total) (\(status.connections.operators) operators, \(status.connections.nodes) nodes)")
         if let stateDir = status.stateDir { print("  state dir  \(stateDir)") }
         if let configPath = status.configPath { print("  config     \(configPath)") }
+        if let automation = status.automation {
+            let scheduler = automation["scheduler"]
+            let jobs = scheduler?["jobs"]?.intValue.map { "\($0) jobs" } ?? "off"
+            let failing = scheduler?["failing"]?.intValue.map { $0 > 0 ? ", \($0) failing" : "" } ?? ""
+            let file = scheduler?["file"]?.stringValue.map { "; scheduler.yaml \($0)" } ?? ""
+            print("  scheduler  \(scheduler?["enabled"] == false ? "off" : jobs)\(failing)\(file)")
+            let hooks = automation["hooks"]
+            print("  hooks      \(hooks?["count"]?.intValue ?? 0)\(hooks?["file"]?.stringValue.map { "; hooks.yaml \($0)" } ?? "")")
+            if let boot = automation["boot"]?.stringValue { print("  BOOT.md    \(boot)") }
+        }
     }
 
     static func duration(ms: Int) -> String {

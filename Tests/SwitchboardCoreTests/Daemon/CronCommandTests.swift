@@ -24,6 +24,9 @@ struct CronCommandTests {
             let id = try unwrap(job["id"]?.stringValue)
             #expect(job["schedule"]?["expr"] == "0 3 * * *" && job["state"]?["nextRunAtMs"]?.intValue != nil)
 
+            let status = try await runCLI(["status"], stateDir: stateDir, extra: url)
+            #expect(status.output.contains("scheduler  1 jobs; scheduler.yaml absent") && status.output.contains("BOOT.md    skipped (missing)"), "\(status.output)")
+
             let listed = try await runCLI(["cron", "list"], stateDir: stateDir, extra: url)
             #expect(listed.output.contains(id) && listed.output.contains("cron 0 3 * * * UTC"), "\(listed.output)")
 
