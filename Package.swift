@@ -212,6 +212,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardPluginAPI",
                 "SwitchboardProtocol",
+                "SwitchboardTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

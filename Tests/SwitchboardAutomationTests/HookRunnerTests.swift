@@ -4,6 +4,7 @@ import ServiceLifecycle
 import SwitchboardPluginAPI
 import SwitchboardProtocol
 import SwitchboardStore
+import SwitchboardTesting
 import Testing
 
 @testable import SwitchboardAutomation
@@ -79,22 +80,13 @@ struct HookRunnerTests {
         /// The next `count` finished runs, within `seconds`.
         func next(_ count: Int, within seconds: Double = 20) async throws -> [HookRunRecord] {
             let stream = finished
-            return try await withThrowingTaskGroup(of: [HookRunRecord]?.self) { group in
-                group.addTask {
-                    var runs: [HookRunRecord] = []
-                    for await run in stream {
-                        runs.append(run)
-                        if runs.count == count { return runs }
-                    }
-                    return nil
+            return try await withTimeout(.seconds(seconds), "\(count) hook runs") {
+                var runs: [HookRunRecord] = []
+                for await run in stream {
+                    runs.append(run)
+                    if runs.count == count { return runs }
                 }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(seconds))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let runs = try await group.next() ?? nil else { throw JobSchedulerTests.TestTimeout() }
-                return runs
+                throw TestTimeout(what: "\(count) hook runs (the stream ended)")
             }
         }
 

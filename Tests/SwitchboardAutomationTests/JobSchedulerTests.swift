@@ -5,6 +5,7 @@ import SwitchboardPluginAPI
 import SwitchboardProtocol
 import SwitchboardStore
 import Synchronization
+import SwitchboardTesting
 import Testing
 
 @testable import SwitchboardAutomation
@@ -51,25 +52,14 @@ struct JobSchedulerTests {
         /// The next `finished` event, within `seconds`.
         func finished(within seconds: Double = 10) async throws -> JobRun {
             let stream = events
-            return try await withThrowingTaskGroup(of: JobRun?.self) { group in
-                group.addTask {
-                    for await event in stream { if case .finished(let run) = event { return run } }
-                    return nil
-                }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(seconds))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let run = try await group.next() ?? nil else { throw TestTimeout() }
-                return run
+            return try await withTimeout(.seconds(seconds), "a finished run") {
+                for await event in stream { if case .finished(let run) = event { return run } }
+                throw TestTimeout(what: "a finished run (the stream ended)")
             }
         }
 
         func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
     }
-
-    struct TestTimeout: Error {}
 
     static func command(_ name: String, _ schedule: JSONValue, _ command: String, timeout: Double = 30, extra: [String: JSONValue] = [:]) -> JSONValue {
         var object: [String: JSONValue] = [

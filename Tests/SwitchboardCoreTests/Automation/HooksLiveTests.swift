@@ -25,8 +25,8 @@ struct HooksLiveTests {
 
         func readLine(timeout: Duration = .seconds(30)) async throws -> String {
             let path = self.path
-            return try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
+            return try await withTimeout(timeout, "a hook writing to \(path)") {
+                await withTaskCancellationHandler {
                     // Opening a FIFO blocks until a writer opens it: a thread of its own, not the pool's.
                     await withCheckedContinuation { continuation in
                         Thread.detachNewThread {
@@ -34,19 +34,12 @@ struct HooksLiveTests {
                             continuation.resume(returning: String(decoding: data ?? Data(), as: UTF8.self))
                         }
                     }
+                } onCancel: {
+                    // Timed out: be the writer the reader waits for, so its thread ends (non-blocking:
+                    // when nobody reads any more, the open just fails).
+                    let fd = open(path, O_WRONLY | O_NONBLOCK)
+                    if fd >= 0 { close(fd) }
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                if first == nil {
-                    // Timed out: be the writer the reader waits for, so its thread ends.
-                    if let handle = FileHandle(forWritingAtPath: path) { try? handle.close() }
-                    throw TestTimeout(what: "a hook writing to \(path)")
-                }
-                return first ?? ""
             }
         }
     }
