@@ -38,7 +38,8 @@ struct HookRunnerTests {
         #expect(reason("hooks:\n  - name: a\n    event: session:begin\n    command: x").hasPrefix("hooks.yaml: hooks[0].event \"session:begin\" is not an event; expected one of gateway:startup"))
         #expect(reason("hooks:\n  - name: a\n    event: session:start\n    type: python\n    command: x").contains("hooks[0].type \"python\" is not supported"))
         #expect(reason("hooks:\n  - name: a\n    event: session:start") == "hooks.yaml: hooks[0].command is required")
-        #expect(reason("hooks:\n  - name: a\n    event: session:start\n    command: x\n    timeout: 0") == "hooks.yaml: hooks[0].timeout must be above 0 seconds")
+        #expect(reason("hooks:\n  - name: a\n    event: session:start\n    command: x\n    timeout: 0") == "hooks.yaml: hooks[0].timeout must be above 0 and at most 604800 seconds (a week)")
+        #expect(reason("hooks:\n  - name: a\n    event: session:start\n    command: x\n    timeout: 1e300").contains("at most 604800"))
         #expect(reason("hooks:\n  - name: a\n    event: tool:end\n    command: x\n  - name: a\n    event: tool:end\n    command: y").contains("is used by an earlier hook"))
     }
 

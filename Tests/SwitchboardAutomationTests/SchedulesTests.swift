@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProtocol
 import Testing
 
 @testable import SwitchboardAutomation
@@ -122,7 +123,11 @@ struct SchedulesTests {
         #expect(reason("tasks:\n  - name: a\n    type: weekly\n    command: x") == "scheduler.yaml: tasks[0].type \"weekly\" is not a task type; expected interval, cron or one_shot")
         #expect(reason("tasks:\n  - name: a\n    command: x") == "scheduler.yaml: tasks[0].interval is required for an interval task (seconds)")
         #expect(reason("tasks:\n  - name: a\n    interval: soon\n    command: x").hasPrefix("scheduler.yaml: tasks[0].interval expected a number of seconds"))
-        #expect(reason("tasks:\n  - name: a\n    interval: 0.5\n    command: x") == "scheduler.yaml: tasks[0].interval must be at least 1 second")
+        #expect(reason("tasks:\n  - name: a\n    interval: 0.5\n    command: x") == "scheduler.yaml: tasks[0].interval must be from 1 second to 315360000 seconds (ten years)")
+        // Numbers too large to be meant are refused, not turned into a crash.
+        #expect(reason("tasks:\n  - name: a\n    interval: 1e300\n    command: x").contains("tasks[0].interval must be from 1 second"))
+        #expect(reason("tasks:\n  - name: a\n    interval: 5\n    timeout: 1e300\n    command: x").contains("tasks[0].timeout must be above 0 and at most 604800"))
+        #expect(reason("tasks:\n  - name: a\n    type: one_shot\n    delay: 1e300\n    command: x").contains("tasks[0].delay must be from 0"))
         #expect(reason("tasks:\n  - name: a\n    type: cron\n    cron: \"0 25 * * *\"\n    command: x").contains("tasks[0].cron invalid cron expression \"0 25 * * *\": hour value 25"))
         #expect(reason("tasks:\n  - name: a\n    interval: 5\n    command: x\n  - name: a\n    interval: 5\n    command: y").contains("tasks[1].name \"a\" is used by an earlier task"))
         #expect(reason("tasks:\n  - name: a\n    interval: 5\n    comand: x").contains("tasks[0].comand is not a known field"))
@@ -131,5 +136,27 @@ struct SchedulesTests {
         #expect(reason("tasks: 5").contains("tasks expected a list"))
         #expect(reason("tasks: [").hasPrefix("scheduler.yaml: not valid YAML"))
         #expect(reason("tasks:\n  - name: a\n    type: cron\n    cron: \"@daily\"\n    timezone: Mars/Base\n    command: x").contains("unknown time zone \"Mars/Base\""))
+    }
+
+    @Test("a job definition (cron.add) is refused with the field named; numbers too large to be meant are refused, not a crash")
+    func definitionErrors() {
+        func reason(_ definition: JSONValue) -> String {
+            do {
+                _ = try ScheduledJob(definition: definition, nowMs: 0)
+                return "accepted"
+            } catch { return error.description }
+        }
+        let payload: JSONValue = ["kind": "command", "command": "true"]
+        #expect(reason(["name": "a", "payload": payload]) == "schedule: is required")
+        #expect(reason(["name": "a", "schedule": ["kind": "weekly"], "payload": payload]) == "schedule.kind: expected at, every or cron, got \"weekly\"")
+        #expect(reason(["name": "a", "schedule": ["kind": "every", "everyMs": 10], "payload": payload]).hasPrefix("schedule.everyMs: must be from 1000"))
+        #expect(reason(["name": "a", "schedule": ["kind": "every", "everyMs": .int(Int.max)], "payload": payload]).hasPrefix("schedule.everyMs: must be from 1000"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *", "staggerMs": .int(Int.max)], "payload": payload]).hasPrefix("schedule.staggerMs"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": ["kind": "command", "command": "true", "timeoutSeconds": 1e300]]).hasPrefix("payload.timeoutSeconds: must be above 0 and at most 604800"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": ["kind": "agentTurn", "message": "hi", "timeoutSeconds": 1e300]]).hasPrefix("payload.timeoutSeconds: must be from 0 to 604800"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": payload, "colour": "red"]).hasPrefix("colour: is not a known field"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": payload, "missed": "later"]) == "missed: expected run-once or skip, got \"later\"")
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *", "tz": "Mars/Base"], "payload": payload]).contains("unknown time zone"))
+        #expect(reason(["name": "a", "schedule": ["kind": "cron", "expr": "0 3 * * *"], "payload": payload]) == "accepted")
     }
 }

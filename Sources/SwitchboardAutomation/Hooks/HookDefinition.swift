@@ -64,7 +64,9 @@ public enum ClaraHooksFile {
         }
         guard let command = try entry.string("command"), !command.allSatisfy(\.isWhitespace) else { throw entry.error("command", "is required") }
         let timeout = try entry.number("timeout") ?? HookDefinition.defaultTimeoutSeconds
-        guard timeout > 0 else { throw entry.error("timeout", "must be above 0 seconds") }
+        guard timeout > 0, timeout <= JobSchedule.maximumTimeoutSeconds else {
+            throw entry.error("timeout", "must be above 0 and at most \(Int(JobSchedule.maximumTimeoutSeconds)) seconds (a week)")
+        }
         var hook = HookDefinition(name: name, event: event, command: command, timeoutSeconds: timeout)
         hook.workingDirectory = try entry.string("working_dir")
         hook.enabled = try entry.bool("enabled") ?? true

@@ -56,14 +56,20 @@ public enum ClaraSchedulerFile {
             throw task.error("command", "is required (Switchboard runs shell commands; Python handlers are registered in code)")
         }
         let timeout = try task.number("timeout") ?? ClaraTaskDefinition.defaultTimeoutSeconds
-        guard timeout > 0 else { throw task.error("timeout", "must be above 0 seconds") }
+        guard timeout > 0, timeout <= JobSchedule.maximumTimeoutSeconds else {
+            throw task.error("timeout", "must be above 0 and at most \(Int(JobSchedule.maximumTimeoutSeconds)) seconds (a week)")
+        }
         let delay = try task.number("delay")
-        if let delay, delay < 0 { throw task.error("delay", "must be 0 seconds or more") }
+        if let delay, delay < 0 || delay * 1000 > Double(JobSchedule.maximumEveryMs) {
+            throw task.error("delay", "must be from 0 to \(JobSchedule.maximumEveryMs / 1000) seconds (ten years)")
+        }
         let kind: ClaraTaskDefinition.Kind
         switch type {
         case "interval":
             guard let interval = try task.number("interval") else { throw task.error("interval", "is required for an interval task (seconds)") }
-            guard interval * 1000 >= Double(JobSchedule.minimumEveryMs) else { throw task.error("interval", "must be at least 1 second") }
+            guard interval * 1000 >= Double(JobSchedule.minimumEveryMs), interval * 1000 <= Double(JobSchedule.maximumEveryMs) else {
+                throw task.error("interval", "must be from 1 second to \(JobSchedule.maximumEveryMs / 1000) seconds (ten years)")
+            }
             kind = .interval(seconds: interval, delaySeconds: delay)
         case "cron":
             guard let text = try task.string("cron") else { throw task.error("cron", "is required for a cron task (5 fields)") }

@@ -56,6 +56,10 @@ public struct ScheduleError: Error, Sendable, Equatable, CustomStringConvertible
 extension JobSchedule {
     /// The smallest period an `every` or `interval` schedule may have.
     public static let minimumEveryMs: Int64 = 1000
+    /// The largest period, delay or stagger (ten years): beyond it a number is a mistake.
+    public static let maximumEveryMs: Int64 = 10 * 365 * 86_400_000
+    /// The longest a command, hook or agent turn of a job may run before it is stopped (a week).
+    public static let maximumTimeoutSeconds: Double = 7 * 86_400
 
     /// Reads a time as ISO 8601 (`2024-12-25T09:00:00Z`, with an offset, fractional seconds, or
     /// no offset — then it is wall time in `zone`) or as Unix ms digits.

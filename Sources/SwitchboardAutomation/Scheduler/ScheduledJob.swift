@@ -97,7 +97,9 @@ extension ScheduledJob {
         case "every":
             try fields.requireObject(known: ["kind", "everyMs", "anchorMs"])
             guard let every = try fields.int("everyMs") else { throw fields.error("everyMs", "is required (milliseconds)") }
-            guard every >= JobSchedule.minimumEveryMs else { throw fields.error("everyMs", "must be at least \(JobSchedule.minimumEveryMs)") }
+            guard every >= JobSchedule.minimumEveryMs, every <= JobSchedule.maximumEveryMs else {
+                throw fields.error("everyMs", "must be from \(JobSchedule.minimumEveryMs) to \(JobSchedule.maximumEveryMs) (ten years)")
+            }
             let anchor = try fields.int("anchorMs") ?? nowMs
             guard anchor >= 0 else { throw fields.error("anchorMs", "must be 0 or more") }
             return .every(everyMs: every, anchorMs: anchor)
@@ -109,7 +111,7 @@ extension ScheduledJob {
             var scheduleZone = zone
             if let name = try fields.string("tz"), !name.isEmpty { scheduleZone = try JobSchedule.zone(name, field: fields.path + ".tz") }
             let stagger = try fields.int("staggerMs") ?? 0
-            guard stagger >= 0 else { throw fields.error("staggerMs", "must be 0 or more") }
+            guard stagger >= 0, stagger <= JobSchedule.maximumEveryMs else { throw fields.error("staggerMs", "must be from 0 to \(JobSchedule.maximumEveryMs)") }
             return .cron(expression, zone: scheduleZone, staggerMs: stagger)
         default:
             throw fields.error("kind", "expected at, every or cron, got \"\(kind)\"")
@@ -127,12 +129,16 @@ extension ScheduledJob {
                 "kind", "message", "model", "fallbacks", "thinking", "timeoutSeconds", "allowUnsafeExternalContent", "lightContext", "toolsAllow",
             ])
             let timeout = try fields.number("timeoutSeconds")
-            if let timeout, timeout < 0 { throw fields.error("timeoutSeconds", "must be 0 or more") }
+            if let timeout, timeout < 0 || timeout > JobSchedule.maximumTimeoutSeconds {
+                throw fields.error("timeoutSeconds", "must be from 0 to \(Int(JobSchedule.maximumTimeoutSeconds)) (a week)")
+            }
             return .agentTurn(message: try fields.requiredString("message"), model: try fields.string("model"), timeoutSeconds: timeout)
         case "command":
             try fields.requireObject(known: ["kind", "command", "timeoutSeconds", "workingDir"])
             let timeout = try fields.number("timeoutSeconds") ?? ScheduledJob.defaultCommandTimeoutSeconds
-            guard timeout > 0 else { throw fields.error("timeoutSeconds", "must be above 0") }
+            guard timeout > 0, timeout <= JobSchedule.maximumTimeoutSeconds else {
+                throw fields.error("timeoutSeconds", "must be above 0 and at most \(Int(JobSchedule.maximumTimeoutSeconds)) (a week)")
+            }
             return .command(command: try fields.requiredString("command"), timeoutSeconds: timeout, workingDirectory: try fields.string("workingDir"))
         default:
             throw fields.error("kind", "expected systemEvent, agentTurn or command, got \"\(kind)\"")
