@@ -7,8 +7,20 @@ import SwitchboardProtocol
 /// Switchboard's own (`source` for file jobs, `missed: skip`, the `command` payload) appear only
 /// when used.
 enum CronJobView {
-    static func job(_ stored: StoredJob) -> JSONValue {
+    /// What a shell job runs, and what it printed, is shown to admins only: a command line or
+    /// its output may carry a token, and `cron.list`/`cron.runs`/the `cron` event need only read.
+    static let hidden: JSONValue = "(shown to admins only)"
+
+    /// Whether the stored job runs a shell command.
+    static func isCommand(_ stored: StoredJob) -> Bool { stored.definition["payload"]?["kind"] == "command" }
+
+    static func job(_ stored: StoredJob, admin: Bool) -> JSONValue {
         var object = stored.definition.objectValue ?? [:]
+        if !admin, isCommand(stored), var payload = object["payload"]?.objectValue {
+            payload["command"] = hidden
+            payload["workingDir"] = nil
+            object["payload"] = .object(payload)
+        }
         object["id"] = .string(stored.id)
         object["name"] = .string(stored.name)
         object["enabled"] = .bool(stored.enabled)
@@ -32,14 +44,14 @@ enum CronJobView {
         return .object(object)
     }
 
-    static func entry(_ run: JobRun) -> JSONValue {
+    static func entry(_ run: JobRun, showOutput: Bool) -> JSONValue {
         var object: [String: JSONValue] = [
             "ts": .int(run.finishedAtMs ?? run.startedAtMs), "jobId": .string(run.jobId), "action": "finished", "status": .string(run.status.rawValue),
             "runAtMs": .int(run.startedAtMs), "jobName": .string(run.jobName),
         ]
         if let duration = run.durationMs { object["durationMs"] = .int(duration) }
         if let error = run.error { object["error"] = .string(error) }
-        if let summary = run.summary, !summary.isEmpty { object["summary"] = .string(summary) }
+        if showOutput, let summary = run.summary, !summary.isEmpty { object["summary"] = .string(summary) }
         if let delivery = run.deliveryStatus { object["deliveryStatus"] = .string(delivery) }
         return .object(object)
     }
@@ -53,7 +65,7 @@ enum CronJobView {
             payload.status = run.status == .running ? "error" : run.status.rawValue
             payload.durationMs = run.durationMs
             payload.error = run.error
-            payload.summary = run.summary.map { String($0.suffix(500)) }
+            // No output in the event (read scope): `cron.runs` has it, for admins where it is a command's.
         }
         payload.nextRunAtMs = nextRunAtMs
         return payload

@@ -17,7 +17,8 @@ struct CronMethods {
         let store = automation.store
         let clock = parts.clock
         let bus = parts.bus
-        registry.register(CronList.self) { params, _ in
+        registry.register(CronList.self) { params, context in
+            let admin = context.principal.isAdmin
             var jobs = try await store.jobs()
             switch params.enabled ?? (params.includeDisabled == true ? "all" : "enabled") {
             case "disabled": jobs = jobs.filter { !$0.enabled }
@@ -35,7 +36,7 @@ struct CronMethods {
             }
             let offset = max(params.offset ?? 0, 0)
             let limit = min(max(params.limit ?? CronList.Params.maxLimit, 1), CronList.Params.maxLimit)
-            let page = jobs.dropFirst(offset).prefix(limit).map(CronJobView.job)
+            let page = jobs.dropFirst(offset).prefix(limit).map { CronJobView.job($0, admin: admin) }
             return CronList.Result(jobs: Array(page), page: CronPage(total: jobs.count, offset: offset, limit: limit))
         }
         registry.register(CronStatus.self) { _, _ in
@@ -56,7 +57,7 @@ struct CronMethods {
             try await store.save(job)
             automation.scheduler.jobsChanged()
             Self.announce(job, "added", bus: bus, nowMs: now)
-            return CronJobView.job(job)
+            return CronJobView.job(job, admin: true)
         }
         registry.register(CronUpdate.self) { params, _ in
             let now = clock.nowMs()
@@ -86,7 +87,7 @@ struct CronMethods {
             try await store.save(job)
             automation.scheduler.jobsChanged()
             Self.announce(job, "updated", bus: bus, nowMs: now)
-            return CronJobView.job(job)
+            return CronJobView.job(job, admin: true)
         }
         registry.register(CronRemove.self) { params, _ in
             let job = try await Self.editable(params.resolved, method: "cron.remove", store: store)
@@ -104,7 +105,7 @@ struct CronMethods {
             guard let run = try await automation.scheduler.runNow(jobId: id) else { return CronRun.Result(ran: false, reason: "already-running") }
             return CronRun.Result(ran: true, runId: run.runId)
         }
-        registry.register(CronRuns.self) { params, _ in
+        registry.register(CronRuns.self) { params, context in
             let jobId = params.id ?? params.jobId
             if params.scope != "all" && jobId == nil { throw GatewayError.invalidRequest("cron.runs: missing id (or jobId), or scope: all") }
             let offset = max(params.offset ?? 0, 0)
@@ -114,7 +115,12 @@ struct CronMethods {
             let hasMore = runs.count > limit
             runs = Array(runs.prefix(limit)).filter { $0.status != .running }
             if let status = params.status, status != "all" { runs = runs.filter { $0.status.rawValue == status } }
-            return CronRuns.Result(entries: runs.map(CronJobView.entry), offset: offset, limit: limit, hasMore: hasMore)
+            // A shell job's output is for admins (a removed job's too); an agent turn's answer is the
+            // session's, readable anyway.
+            let admin = context.principal.isAdmin
+            let agentJobs = admin ? [] : Set(try await store.jobs().filter { !CronJobView.isCommand($0) }.map(\.id))
+            let entries = runs.map { CronJobView.entry($0, showOutput: admin || agentJobs.contains($0.jobId)) }
+            return CronRuns.Result(entries: entries, offset: offset, limit: limit, hasMore: hasMore)
         }
     }
 

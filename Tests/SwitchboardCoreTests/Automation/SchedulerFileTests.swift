@@ -41,6 +41,14 @@ struct SchedulerFileTests {
                 #expect(byId["file:daily-backup"]?["source"] == "file")
                 #expect(byId["file:cleanup-sessions"]?["schedule"]?["everyMs"] == 3_600_000)
                 #expect(byId["file:send-reminder"]?["state"]?["nextRunAtMs"] == nil, "a one-shot runs once")
+                // A read-scope client sees that a shell job exists, not what it runs or printed.
+                try await gateway.withClient(gateway.clientConfiguration(scopes: [.read])) { reader in
+                    let jobs = try await reader.call(CronList.self, .init(includeDisabled: true)).jobs
+                    let reminder = jobs.first { $0["id"] == "file:send-reminder" }
+                    #expect(reminder?["payload"]?["command"] == "(shown to admins only)" && reminder?["name"] == "send-reminder")
+                    let runs = try await reader.call(CronRuns.self, .init(id: "file:send-reminder")).entries
+                    #expect(runs.count == 1 && runs.first?["summary"] == nil && runs.first?["status"] == "ok")
+                }
                 // File jobs are edited in the file.
                 await #expect(throws: GatewayClientError.self) {
                     _ = try await client.call(CronRemove.self, .init(id: "file:daily-backup"))
