@@ -149,6 +149,9 @@ final class ChannelRouter: ChannelContext, Service {
             return .failed(reason: "storage unavailable; retry shortly")
         }
         guard let stored else { return .duplicate }
+        runs.activity.messageReceived(
+            runId: nil, text: message.text, sessionKey: sessionKey, agentId: config.agentId, atMs: record.receivedAtMs, platform: message.channel,
+            userId: message.senderId, channelId: message.chatId)
         workContinuation.yield(sessionKey)
         return .accepted(position: stored.ahead)
     }

@@ -66,7 +66,10 @@ enum RunStarter {
             throw StoreFailure.error(error, doing: "saving the message", logger: agent.runs.logger)
         }
         switch acceptance {
-        case .accepted: return .started(try agent.runs.start(request, resumed: true))
+        case .accepted:
+            agent.runs.activity.messageReceived(
+                runId: request.runId, text: request.message, sessionKey: request.sessionKey, agentId: request.agentId, atMs: now)
+            return .started(try agent.runs.start(request, resumed: true))
         case .duplicate(let record): return .duplicate(record)
         case .refused: throw GatewayError.invalidRequest("send blocked by session policy")
         }

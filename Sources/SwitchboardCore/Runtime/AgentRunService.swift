@@ -100,14 +100,6 @@ final class AgentRunService: Service, Sendable {
             state.active[request.runId] = handle
             submit.yield((handle, previous))
         }
-        activity.emit(.messageReceived) {
-            HookEvent(
-                .messageReceived, timestampMs: Int64(handle.acceptedAtMs), requestId: request.runId,
-                data: [
-                    "text": .string(String(request.message.prefix(RunEvents.hookTextLimit))), "session_key": .string(request.sessionKey),
-                    "agent_id": .string(request.agentId),
-                ])
-        }
         return handle
     }
 

@@ -126,13 +126,14 @@ struct HooksLiveTests {
         }
     }
 
-    @Test("an adapter registering and leaving fires adapter:connected and adapter:disconnected with its node id and platform")
+    @Test("an adapter registering, sending and leaving fires adapter:connected, message:received (platform, user, channel) and adapter:disconnected")
     func adapterHooks() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
         try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
         let connected = try FIFO(stateDir + "/connected.fifo")
         let disconnected = try FIFO(stateDir + "/disconnected.fifo")
+        let received = try FIFO(stateDir + "/received.fifo")
         try Data(
             """
             hooks:
@@ -142,13 +143,19 @@ struct HooksLiveTests {
               - name: down
                 event: adapter:disconnected
                 command: echo "$CLARA_NODE_ID" > \(disconnected.path)
+              - name: in
+                event: message:received
+                command: echo "$CLARA_PLATFORM $CLARA_USER_ID $CLARA_CHANNEL_ID $CLARA_TEXT" > \(received.path)
             """.utf8
         ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
-        try await TestGateway.with(config: #"{ channels: { adapter: { secret: "s3cret" } } }"#, stateDir: stateDir) { gateway in
+        try await TestGateway.with(config: #"{ channels: { adapter: { secret: "s3cret", dmPolicy: "open" } } }"#, stateDir: stateDir) { gateway in
             _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
                 try await socket.send(text: #"{"type":"register","node_id":"node-7","platform":"discord","secret":"s3cret"}"#)
                 _ = try await socket.receive { $0["type"] == "registered" }
                 #expect(try await connected.readLine() == "node-7 discord\n")
+                try await socket.send(
+                    text: #"{"type":"message","id":"m1","user":{"id":"u9","name":"Ann"},"channel":{"id":"c3","type":"dm"},"content":"hello there"}"#)
+                #expect(try await received.readLine() == "discord u9 c3 hello there\n")
                 try await socket.close()
             }
             #expect(try await disconnected.readLine() == "node-7\n")
