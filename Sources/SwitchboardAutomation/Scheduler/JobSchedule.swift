@@ -30,7 +30,7 @@ public enum JobSchedule: Sendable, Equatable {
     }
 
     /// A stable offset in `0..<staggerMs` from the job id (FNV-1a), the same on every start.
-    static func stagger(jobId: String, staggerMs: Int64) -> Int64 {
+    public static func stagger(jobId: String, staggerMs: Int64) -> Int64 {
         guard staggerMs > 0 else { return 0 }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in jobId.utf8 {

@@ -47,12 +47,13 @@ struct CronMethods {
         }
         registry.register(CronAdd.self) { params, _ in
             let now = clock.nowMs()
-            let (definition, next) = try Self.check(params.fields, method: "cron.add", nowMs: now)
+            let id = UUID().uuidString.lowercased()
+            let (definition, next) = try Self.check(params.fields, method: "cron.add", nowMs: now, jobId: id, createdAtMs: now)
             guard try await store.jobs().count < Self.maxJobs else {
                 throw GatewayError.invalidRequest("cron.add: at most \(Self.maxJobs) jobs; remove some first")
             }
             let job = StoredJob(
-                id: UUID().uuidString.lowercased(), name: definition.name, source: "api", definition: params.fields, enabled: definition.enabled,
+                id: id, name: definition.name, source: "api", definition: params.fields, enabled: definition.enabled,
                 nextRunAtMs: definition.enabled ? next : nil, createdAtMs: now, updatedAtMs: now)
             try await store.save(job)
             automation.scheduler.jobsChanged()
@@ -73,7 +74,7 @@ struct CronMethods {
                 }
             }
             for key in ["id", "state", "createdAtMs", "updatedAtMs", "source"] { fields[key] = nil }
-            let (definition, next) = try Self.check(.object(fields), method: "cron.update", nowMs: now)
+            let (definition, next) = try Self.check(.object(fields), method: "cron.update", nowMs: now, jobId: job.id, createdAtMs: job.createdAtMs)
             let scheduleChanged = params.patch["schedule"] != nil || params.patch["enabled"] != nil
             job.definition = .object(fields)
             job.name = definition.name
@@ -125,18 +126,20 @@ struct CronMethods {
     }
 
     /// Checks a definition; returns it parsed with its first run. Refuses a one-shot in the past.
-    static func check(_ fields: JSONValue, method: String, nowMs: Int) throws -> (ScheduledJob, Int?) {
+    /// `jobId` sets the job's stagger; `createdAtMs` anchors an `every` schedule without `anchorMs`,
+    /// as the scheduler will anchor it.
+    static func check(_ fields: JSONValue, method: String, nowMs: Int, jobId: String, createdAtMs: Int) throws -> (ScheduledJob, Int?) {
         guard fields.jsonData.count <= maxDefinitionBytes else { throw GatewayError.invalidRequest("\(method): the job is over \(maxDefinitionBytes) bytes") }
         let job: ScheduledJob
         do {
-            job = try ScheduledJob(definition: fields, nowMs: Int64(nowMs))
+            job = try ScheduledJob(definition: fields, nowMs: Int64(createdAtMs))
         } catch {
             throw GatewayError.invalidRequest("\(method): \(error.description)")
         }
         // A one-shot may be due now; an `every` job first runs one period after it is added.
         var after = Int64(nowMs)
         if case .at = job.schedule { after -= 1 }
-        let next = job.schedule.nextRun(afterMs: after, jobId: "").map { Int($0) }
+        let next = job.schedule.nextRun(afterMs: after, jobId: jobId).map { Int($0) }
         guard next != nil else {
             throw GatewayError.invalidRequest("\(method): schedule has no upcoming run time and would never fire")
         }
