@@ -95,16 +95,7 @@ struct HookRunnerTests {
 
         /// Runs the runner while `body` runs, then shuts it down gracefully.
         func running(_ body: () async throws -> Void) async throws {
-            let group = ServiceGroup(configuration: .init(services: [runner], logger: Logger(label: "test")))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do { try await body() } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await withRunningServices([runner], body)
         }
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }

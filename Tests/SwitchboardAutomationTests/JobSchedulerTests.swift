@@ -71,18 +71,7 @@ struct JobSchedulerTests {
 
     /// Runs the scheduler while `body` runs, then shuts it down gracefully.
     static func running(_ harness: Harness, _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(configuration: .init(services: [harness.scheduler], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunningServices([harness.scheduler], body)
     }
 
     @Test("an every-minute command job runs when due, again a minute later, and records its output")
