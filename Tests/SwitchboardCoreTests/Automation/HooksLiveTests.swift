@@ -44,14 +44,19 @@ struct HooksLiveTests {
         }
     }
 
+    /// Writes `hooks.yaml` where the gateway of `stateDir` reads it.
+    static func writeHooks(_ yaml: String, in stateDir: String) throws {
+        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+    }
+
     @Test("hooks from hooks.yaml: startup runs, a hanging hook is killed at its timeout while the gateway answers, scheduler events fire hooks")
     func liveHooks() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
         let startup = try FIFO(stateDir + "/startup.fifo")
         let task = try FIFO(stateDir + "/task.fifo")
-        try Data(
+        try Self.writeHooks(
             """
             hooks:
               - name: hang
@@ -65,8 +70,7 @@ struct HooksLiveTests {
               - name: on-task
                 event: scheduler:task_run
                 command: echo "$CLARA_TASK_NAME" > \(task.path)
-            """.utf8
-        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+            """, in: stateDir)
         try await TestGateway.with(stateDir: stateDir) { gateway in
             #expect(try await startup.readLine() == "up gateway:startup\n")
             try await gateway.withClient { client in
@@ -95,11 +99,10 @@ struct HooksLiveTests {
     func turnHooks() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
         let received = try FIFO(stateDir + "/received.fifo")
         let tool = try FIFO(stateDir + "/tool.fifo")
         let sent = try FIFO(stateDir + "/sent.fifo")
-        try Data(
+        try Self.writeHooks(
             """
             hooks:
               - name: in
@@ -111,8 +114,7 @@ struct HooksLiveTests {
               - name: out
                 event: message:sent
                 command: echo "${CLARA_TEXT}" > \(sent.path)
-            """.utf8
-        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+            """, in: stateDir)
         try await FakeModelServer.with { model in
             model.enqueue(.toolCalls([FakeToolCall(id: "call-1", name: "current_time", arguments: "{}")]), .text(["it is ", "late"]))
             try await TestGateway.with(config: modelConfig(model), stateDir: stateDir) { gateway in
@@ -130,11 +132,10 @@ struct HooksLiveTests {
     func adapterHooks() async throws {
         let stateDir = TestGateway.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        try FileManager.default.createDirectory(atPath: stateDir + "/hooks", withIntermediateDirectories: true)
         let connected = try FIFO(stateDir + "/connected.fifo")
         let disconnected = try FIFO(stateDir + "/disconnected.fifo")
         let received = try FIFO(stateDir + "/received.fifo")
-        try Data(
+        try Self.writeHooks(
             """
             hooks:
               - name: up
@@ -146,8 +147,7 @@ struct HooksLiveTests {
               - name: in
                 event: message:received
                 command: echo "$CLARA_PLATFORM $CLARA_USER_ID $CLARA_CHANNEL_ID $CLARA_TEXT" > \(received.path)
-            """.utf8
-        ).write(to: URL(fileURLWithPath: stateDir + "/hooks/hooks.yaml"))
+            """, in: stateDir)
         try await TestGateway.with(config: #"{ channels: { adapter: { secret: "s3cret", dmPolicy: "open" } } }"#, stateDir: stateDir) { gateway in
             _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
                 try await socket.send(text: #"{"type":"register","node_id":"node-7","platform":"discord","secret":"s3cret"}"#)
