@@ -99,7 +99,8 @@ public final class FakeModelServer: Sendable {
         return (reply, count)
     }
 
-    static func lastUserText(_ body: JSONValue) -> String {
+    /// The last user message of a request body (its text blocks joined).
+    public static func lastUserText(_ body: JSONValue) -> String {
         guard case .array(let messages)? = body["messages"] else { return "" }
         for message in messages.reversed() where message["role"]?.stringValue == "user" {
             if let text = message["content"]?.stringValue { return text }

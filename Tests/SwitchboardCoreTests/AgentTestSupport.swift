@@ -4,13 +4,15 @@ import SwitchboardProtocol
 import SwitchboardTesting
 
 /// Config pointing the gateway at a fake model server.
-func modelConfig(_ server: FakeModelServer, throttleMs: Int = 0, extraAgents: String = "", extra: String = "", idleTimeoutMs: Int = 60_000) -> String {
+func modelConfig(
+    _ server: FakeModelServer, throttleMs: Int = 0, extraAgents: String = "", extra: String = "", idleTimeoutMs: Int = 60_000, agentDefaults: String = ""
+) -> String {
     """
     {
       models: { providers: { fake: { baseUrl: "\(server.baseURL)", apiKey: "sk-test-secret-123", models: ["m1", {id: "m2", contextWindow: 8000}] },
                              claude: { api: "anthropic", baseUrl: "\(server.origin)", apiKey: "ak-test-secret", models: ["c1"] } },
                 retry: { baseDelayMs: 10 }, timeouts: { idleMs: \(idleTimeoutMs) } },
-      agents: { defaults: { model: "fake/m1", chatDeltaThrottleMs: \(throttleMs) } \(extraAgents) },
+      agents: { defaults: { model: "fake/m1", chatDeltaThrottleMs: \(throttleMs) \(agentDefaults) } \(extraAgents) },
       tools: { fetchUrl: { allowPrivateNetwork: true } },
       \(extra)
     }

@@ -6,13 +6,22 @@ import SwitchboardPluginAPI
 import SwitchboardProtocol
 import Synchronization
 
-/// The automation side of one gateway: the job store, the scheduler, the hook runner and the
-/// loaders of `scheduler.yaml` and `hooks.yaml`, built from configuration.
+/// The stores automation keeps its state in.
+struct AutomationStores: Sendable {
+    var jobs: any JobStoring
+    var hookRuns: any HookRunStoring
+    var heartbeat: any HeartbeatStoring
+}
+
+/// The automation side of one gateway: the job store, the scheduler, the hook runner, the
+/// heartbeat and the loaders of `scheduler.yaml` and `hooks.yaml`, built from configuration.
 final class AutomationRuntime: Sendable {
     let store: any JobStoring
     let scheduler: JobScheduler
     let hooks: HookRunner
     let hookRuns: any HookRunStoring
+    let heartbeat: HeartbeatRuntime
+    let delivery: AnswerDelivery
     let fileSync: SchedulerFileSync
     let hooksPath: String
     let enabled: Bool
@@ -29,12 +38,19 @@ final class AutomationRuntime: Sendable {
     let pendingBoot = Mutex<String?>(nil)
 
     init(
-        loaded: LoadedConfiguration, store: any JobStoring, hookRuns: any HookRunStoring, agent: AgentRuntime, bus: EventBus, boundPort: PortBox,
-        clock: GatewayClock, logger: Logger
+        loaded: LoadedConfiguration, stores: AutomationStores, agent: AgentRuntime, channels: ChannelRuntime, bus: EventBus, boundPort: PortBox,
+        clock: GatewayClock, schedulerClock: any SchedulerClock = SystemSchedulerClock(), logger: Logger
     ) {
         let config = loaded.configuration.automation
+        let store = stores.jobs
+        let hookRuns = stores.hookRuns
         self.store = store
         self.hookRuns = hookRuns
+        let delivery = AnswerDelivery(channels: channels, clock: clock)
+        self.delivery = delivery
+        let heartbeat = HeartbeatRuntime(
+            agent: agent, store: stores.heartbeat, delivery: delivery, bus: bus, clock: clock, schedulerClock: schedulerClock, logger: logger)
+        self.heartbeat = heartbeat
         self.boundPort = boundPort
         self.logger = logger
         self.agent = agent
@@ -58,7 +74,8 @@ final class AutomationRuntime: Sendable {
         settings.maxOutputBytes = config.maxOutputBytes
         settings.shutdownGraceMs = config.shutdownGraceMs
         scheduler = JobScheduler(
-            store: store, actions: ScheduledTurnRunner(agent: agent, clock: clock), configuration: settings, logger: logger
+            store: store, clock: schedulerClock, actions: ScheduledTurnRunner(agent: agent, heartbeat: heartbeat, delivery: delivery, clock: clock),
+            configuration: settings, logger: logger
         ) { event in
             let now = clock.nowMs()
             switch event {
@@ -88,7 +105,7 @@ final class AutomationRuntime: Sendable {
 
     /// Hooks start first and stop last (so `gateway:shutdown` hooks run); then the files are
     /// loaded and the scheduler runs. Both start after the run service (agent jobs start runs).
-    var services: [any Service] { [hooks, AutomationService(runtime: self)] }
+    var services: [any Service] { [hooks, AutomationService(runtime: self), heartbeat] }
 
     /// Looks at `BOOT.md` before the gateway listens: a missing, empty or unreadable file is
     /// reported at once; content is kept for ``runBoot()``.

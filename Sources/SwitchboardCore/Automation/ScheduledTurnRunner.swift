@@ -5,12 +5,15 @@ import SwitchboardProtocol
 
 /// Runs a scheduled job's agent turn through the run service, journaled like any accepted
 /// message: `isolated` jobs in their own session (`agent:<id>:cron:<jobId>`), `main` in the main
-/// session, `session:<key>` in that one.
+/// session, `session:<key>` in that one. A `delivery: {mode: "announce"}` sends the answer to
+/// `delivery.channel` (default `last`) and `delivery.to` through the outbox.
 ///
-/// A `systemEvent` runs now as a turn of the main session with the text marked as a system
-/// event (Switchboard has no heartbeat queue yet, so `next-heartbeat` also runs now).
+/// A `systemEvent` job queues its text for the main session's heartbeat; `wakeMode: "now"`
+/// runs that heartbeat at once, `next-heartbeat` leaves it to the next beat.
 struct ScheduledTurnRunner: JobActionRunning {
     let agent: AgentRuntime
+    let heartbeat: HeartbeatRuntime
+    let delivery: AnswerDelivery
     let clock: GatewayClock
 
     func run(_ job: ScheduledJob, jobId: String, run: JobRun) async -> JobOutcome {
@@ -26,9 +29,16 @@ struct ScheduledTurnRunner: JobActionRunning {
             if let timeoutSeconds, timeoutSeconds > 0 { timeoutMs = Int(timeoutSeconds * 1000) }
             sessionKey = "agent:\(agentId):cron:\(jobId)"
         case .systemEvent(let text):
-            message = "[System event] \(text)"
-            model = nil
-            sessionKey = AgentIdentity.mainSessionKey(agentId: agentId)
+            let wakeNow = job.wakeMode != "next-heartbeat"
+            do {
+                let (_, waiting) = try await heartbeat.queue(text, source: "cron", wakeNow: wakeNow, reason: "cron:\(jobId)")
+                let when = wakeNow ? "a heartbeat runs now" : "it waits for the next heartbeat"
+                return JobOutcome(status: .ok, summary: "queued as a system event (\(waiting) waiting); \(when)", deliveryStatus: "not-requested")
+            } catch let error as GatewayError {
+                return JobOutcome(status: .error, error: error.message)
+            } catch {
+                return JobOutcome(status: .error, error: "\(error)")
+            }
         case .command:
             return JobOutcome(status: .error, error: "a command job is run by the scheduler itself")
         }
@@ -52,12 +62,30 @@ struct ScheduledTurnRunner: JobActionRunning {
         guard let result = await handle.waitForResult() else {
             return JobOutcome(status: .error, error: "the agent turn did not finish (the gateway is stopping)")
         }
-        let delivery = job.delivery?["mode"]?.stringValue
-        let deliveryStatus = delivery == nil || delivery == "none" ? "not-requested" : "not-delivered"
         switch result.status {
-        case .ok: return JobOutcome(status: .ok, summary: result.text, deliveryStatus: deliveryStatus)
-        case .error: return JobOutcome(status: .error, error: result.errorMessage ?? "the agent turn failed", summary: result.text, deliveryStatus: deliveryStatus)
-        case .aborted: return JobOutcome(status: .error, error: "the agent turn was aborted (\(result.stopReason ?? "stop"))", deliveryStatus: deliveryStatus)
+        case .ok:
+            let (deliveryStatus, problem) = await announce(result.text, job: job, agentId: agentId, runId: run.runId)
+            return JobOutcome(status: .ok, error: problem, summary: result.text, deliveryStatus: deliveryStatus)
+        case .error:
+            return JobOutcome(status: .error, error: result.errorMessage ?? "the agent turn failed", summary: result.text, deliveryStatus: "not-delivered")
+        case .aborted:
+            return JobOutcome(status: .error, error: "the agent turn was aborted (\(result.stopReason ?? "stop"))", deliveryStatus: "not-delivered")
+        }
+    }
+
+    /// Delivers the answer when the job asks (`delivery.mode: announce`); an empty answer or
+    /// one that is only `NO_REPLY`/`HEARTBEAT_OK` is not sent.
+    private func announce(_ text: String, job: ScheduledJob, agentId: String, runId: String) async -> (status: String, problem: String?) {
+        guard job.delivery?["mode"]?.stringValue == "announce" else { return ("not-requested", nil) }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == BootFile.silentReplyToken || trimmed == HeartbeatSettings.okToken { return ("not-delivered", nil) }
+        let target = job.delivery?["channel"]?.stringValue ?? "last"
+        let outcome = await delivery.deliver(
+            trimmed, target: target, to: job.delivery?["to"]?.stringValue, accountId: job.delivery?["accountId"]?.stringValue, agentId: agentId,
+            idempotencyKey: "cron:\(runId)")
+        switch outcome {
+        case .queued: return ("delivered", nil)
+        case .noTarget(let reason), .failed(let reason): return ("not-delivered", "delivery: \(reason)")
         }
     }
 }

@@ -1,4 +1,5 @@
 public import SwitchboardAgent
+public import SwitchboardAutomation
 
 /// Settings of the agent runtime: which model answers, how long a run may take, which tools
 /// it may use. Keys are listed in ``ConfigKeys``.
@@ -40,6 +41,9 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var fileMaxWriteBytes = 1024 * 1024
 
     public var mcpServers: [MCPServerSettings] = []
+
+    /// The default agent's heartbeat (`agents.defaults.heartbeat.*`).
+    public var heartbeat = HeartbeatSettings()
 
     public init() {}
 

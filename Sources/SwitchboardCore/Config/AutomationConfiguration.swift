@@ -21,4 +21,23 @@ public struct AutomationConfiguration: Sendable, Hashable {
     public var hooksMaxQueued = 1000
     /// Hook runs kept in the log.
     public var hooksKeepRuns = 500
+    /// System events (`wake`, cron `systemEvent` jobs, `POST /hooks/wake`) waiting per session;
+    /// more are refused with a clear error, never dropped.
+    public var systemEventsMax = 100
+    /// Longest system event text.
+    public var systemEventMaxChars = 16_384
+    /// OpenClaw's webhooks (`hooks.*`).
+    public var webhooks = WebhookConfiguration()
+}
+
+/// `POST <path>/wake` and `POST <path>/agent` (OpenClaw's webhooks; keys `hooks.*`).
+public struct WebhookConfiguration: Sendable, Hashable {
+    /// Off by default: a webhook lets whoever holds the token start agent turns.
+    public var enabled = false
+    /// The Bearer token callers send; required when enabled.
+    public var token: String?
+    /// Where the two routes live.
+    public var path = "/hooks"
+    /// Largest request body.
+    public var maxBodyBytes = 256 * 1024
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardProtocol
 
-/// `health`, `status`, `system-presence`, `system-event`, `last-heartbeat`.
+/// `health`, `status`, `system-presence`, `system-event` (`last-heartbeat` is with the heartbeat).
 struct SystemMethods {
     let parts: GatewayRuntimeParts
 
@@ -62,8 +62,6 @@ struct SystemMethods {
             parts.presenceNotifier.broadcastNow()
             return OKResult()
         }
-        // Heartbeats arrive with the automation module; until then there is none to report.
-        registry.register(LastHeartbeat.self) { _, _ in nil }
     }
 
     /// Longest `system-event` text: it is kept in presence and broadcast to every client.

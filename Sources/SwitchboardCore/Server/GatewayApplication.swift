@@ -37,8 +37,10 @@ public struct GatewayApplication: Sendable {
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
-            journal: SQLiteRunJournal(database: database, sessions: sessions), jobs: SQLiteJobStore(database: database),
-            hookRuns: SQLiteHookRunStore(database: database), storeHealth: database.health
+            journal: SQLiteRunJournal(database: database, sessions: sessions),
+            automation: AutomationStores(
+                jobs: SQLiteJobStore(database: database), hookRuns: SQLiteHookRunStore(database: database), heartbeat: SQLiteHeartbeatStore(database: database)),
+            storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()
             SystemMethods(parts: parts).register(into: &registry)
@@ -51,6 +53,7 @@ public struct GatewayApplication: Sendable {
             DeviceMethods(parts: parts).register(into: &registry)
             CronMethods(parts: parts).register(into: &registry)
             HooksMethods(parts: parts).register(into: &registry)
+            HeartbeatMethods(parts: parts).register(into: &registry)
             return registry
         }
     }

@@ -33,7 +33,7 @@ final class GatewayRuntime: Sendable {
 
     init(
         loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
-        channelStore: any ChannelStoring, journal: any RunJournaling, jobs: any JobStoring, hookRuns: any HookRunStoring, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
+        channelStore: any ChannelStoring, journal: any RunJournaling, automation automationStores: AutomationStores, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
@@ -67,7 +67,7 @@ final class GatewayRuntime: Sendable {
             live: host.live, adapterSecret: adapterSecret, store: channelStore, runs: agent.runs, clock: clock, logger: logger
         )
         self.automation = AutomationRuntime(
-            loaded: loaded, store: jobs, hookRuns: hookRuns, agent: agent, bus: bus, boundPort: boundPort, clock: clock, logger: logger)
+            loaded: loaded, stores: automationStores, agent: agent, channels: channels, bus: bus, boundPort: boundPort, clock: clock, logger: logger)
         self.authenticator = ConnectAuthenticator(
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),

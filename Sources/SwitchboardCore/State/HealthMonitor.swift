@@ -109,6 +109,7 @@ final class HealthMonitor: Service, Sendable {
         var summary = HealthSummary(ts: now, agents: [.init(agentId: AgentConfiguration.defaultAgentId, isDefault: true)])
         if let sessions {
             (summary.agents, summary.sessions) = sessions.describe(nowMs: now)
+            summary.heartbeatSeconds = (summary.agents.first(where: \.isDefault)?.heartbeat.everyMs ?? 0) / 1000
         }
         if let store, store.isDegraded {
             summary.readiness = ["status": "degraded", "problems": .array(store.problems.map { .string($0) })]

@@ -1,4 +1,5 @@
 import Synchronization
+import SwitchboardAutomation
 import SwitchboardPluginAPI
 import SwitchboardProtocol
 
@@ -59,12 +60,27 @@ final class HealthSessionSource: Sendable {
         func recent(_ entries: [(key: String, agentId: String, updatedAtMs: Int)]) -> [HealthSummary.SessionsHealth.Recent] {
             entries.map { .init(key: $0.key, updatedAt: $0.updatedAtMs, age: max(0, nowMs - $0.updatedAtMs)) }
         }
+        let heartbeat = Self.heartbeat(configuration.heartbeat)
         let agents = definitions.map { definition in
+            // Heartbeats run for the default agent only (OpenClaw's rule when no agent sets its own).
             HealthSummary.AgentHealth(
                 agentId: definition.id, name: definition.name, isDefault: definition.id == AgentConfiguration.defaultAgentId,
+                heartbeat: definition.id == AgentConfiguration.defaultAgentId ? heartbeat : Self.disabled(configuration.heartbeat),
                 sessions: .init(path: path, count: counts.byAgent[definition.id] ?? 0, recent: recent(counts.recent.filter { $0.agentId == definition.id }))
             )
         }
         return (agents, .init(path: path, count: counts.total, recent: recent(counts.recent)))
+    }
+
+    /// The default agent's heartbeat in OpenClaw's shape.
+    static func heartbeat(_ settings: HeartbeatSettings) -> HealthSummary.Heartbeat {
+        guard let everyMs = settings.everyMs else { return disabled(settings) }
+        return HealthSummary.Heartbeat(
+            enabled: true, every: settings.every, everyMs: everyMs, prompt: settings.effectivePrompt, target: settings.target, ackMaxChars: settings.ackMaxChars)
+    }
+
+    static func disabled(_ settings: HeartbeatSettings) -> HealthSummary.Heartbeat {
+        HealthSummary.Heartbeat(
+            enabled: false, every: "disabled", everyMs: nil, prompt: settings.effectivePrompt, target: settings.target, ackMaxChars: settings.ackMaxChars)
     }
 }

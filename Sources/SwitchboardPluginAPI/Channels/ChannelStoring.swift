@@ -11,6 +11,8 @@ public protocol ChannelStoring: Sendable {
     func cursor(connector: String, accountId: String) async throws -> String?
     /// The oldest pending message of a session.
     func nextPendingInbound(sessionKey: String) async throws -> InboundRecord?
+    /// The newest message journaled for one of `agentId`'s sessions (a heartbeat's `last` target).
+    func lastInbound(agentId: String) async throws -> InboundRecord?
     /// Sessions that have pending messages (to resume after a restart).
     func sessionsWithPendingInbound() async throws -> [String]
     func inbound(connector: String, channel: String, platformMessageId: String) async throws -> InboundRecord?

@@ -41,6 +41,7 @@ public enum EventCatalog {
         AgentEvent.self,
         ChatEvent.self,
         CronEvent.self,
+        HeartbeatEvent.self,
     ]
 
     public static var descriptors: [EventDescriptor] { events.map { $0.descriptor } }

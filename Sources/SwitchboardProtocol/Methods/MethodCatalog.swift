@@ -7,6 +7,8 @@ public enum MethodCatalog {
         SystemPresence.self,
         SystemEvent.self,
         LastHeartbeat.self,
+        Wake.self,
+        SetHeartbeats.self,
         LogsTail.self,
         ConfigGet.self,
         ConfigSet.self,

@@ -64,6 +64,15 @@ public struct SQLiteChannelStore: ChannelStoring {
         }
     }
 
+    public func lastInbound(agentId: String) async throws -> InboundRecord? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM channel_inbound WHERE session_key >= ? AND session_key < ? ORDER BY id DESC LIMIT 1"),
+                arguments: ["agent:\(agentId):", "agent:\(agentId);"]
+            ).map(Self.inbound(from:))
+        }
+    }
+
     public func sessionsWithPendingInbound() async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT session_key FROM channel_inbound WHERE state = 'pending' GROUP BY session_key ORDER BY MIN(id)"))

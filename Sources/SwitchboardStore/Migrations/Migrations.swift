@@ -185,6 +185,27 @@ enum Migrations {
             }
             try db.create(index: "hook_run_name", on: "hook_run", columns: ["hook_name", "seq"])
         }
+        migrator.registerMigration("v9-heartbeat") { db in
+            // System events wait here for the main session's next heartbeat; `run_id` is the
+            // heartbeat turn that took them (checked against `agent_run` after a crash).
+            try db.create(table: "system_event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("session_key", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("source", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("run_id", .text)
+            }
+            try db.create(index: "system_event_session", on: "system_event", columns: ["session_key", "id"])
+            try db.create(table: "heartbeat_state") { table in
+                table.column("agent_id", .text).primaryKey()
+                table.column("last_beat_at", .integer)
+                table.column("last_event", .text)
+                table.column("pending_run_id", .text)
+                table.column("last_sent_text", .text)
+                table.column("last_sent_at", .integer)
+            }
+        }
         return migrator
     }
 }

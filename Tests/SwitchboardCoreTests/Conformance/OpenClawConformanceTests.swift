@@ -108,7 +108,7 @@ struct OpenClawConformanceTests {
         // Methods OpenClaw's schema has no *Params for (it declares none, or they are ours).
         #expect(Set(methods).subtracting(defined) == [
             "channels.pairing.approve", "channels.pairing.list", "health", "last-heartbeat", "status", "system-event", "system-presence",
-            "hooks.list", "hooks.runs",
+            "hooks.list", "hooks.runs", "set-heartbeats",
         ])
         try await FakeModelServer.with { model in
             try await TestGateway.with(config: modelConfig(model)) { gateway in

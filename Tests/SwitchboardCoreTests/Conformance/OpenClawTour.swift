@@ -86,6 +86,16 @@ extension OpenClawConformanceTests {
         try await socket.call("hooks.list", params: [:])
         try await socket.call("hooks.runs", params: ["limit": 5])
 
+        // Heartbeat: a system event and a heartbeat now (the model acknowledges), the
+        // `heartbeat` event, the last one, pause and resume.
+        model.enqueue(.text(["HEARTBEAT_OK"]))
+        try await socket.call("wake", params: ["mode": "now", "text": .string("tour \(version) reminder")])
+        let beat = try await socket.until { $0["event"] == "heartbeat" }
+        #expect(beat?["payload"]?["status"] == "ok-token")
+        try await socket.call("last-heartbeat")
+        try await socket.call("set-heartbeats", params: ["enabled": false])
+        try await socket.call("set-heartbeats", params: ["enabled": true])
+
         // Two devices pair (silently, on loopback): device.pair.resolved and presence. The first
         // has its token rotated, then revoked (its only role, so its pairing goes); the second is removed.
         let first = DeviceIdentity()

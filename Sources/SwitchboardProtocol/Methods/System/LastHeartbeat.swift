@@ -16,6 +16,11 @@ public struct HeartbeatEventPayload: Codable, Sendable, Hashable, JSONSchemaDesc
     public var durationMs: Int?
     public var reason: String?
     public var channel: String?
+    public var accountId: String?
+    /// True when nothing was delivered (an acknowledgement, or no target).
+    public var silent: Bool?
+    /// Set when the heartbeat ran a turn.
+    public var runId: String?
 
     public init(ts: Int, id: String, status: String) {
         self.ts = ts
@@ -29,7 +34,8 @@ public struct HeartbeatEventPayload: Codable, Sendable, Hashable, JSONSchemaDesc
             .init("id", .string(), required: true),
             .init("status", .string(enumValues: ["sent", "ok-empty", "ok-token", "skipped", "failed"]), required: true),
             .init("to", .string()), .init("preview", .string()), .init("durationMs", .integer(minimum: 0)),
-            .init("reason", .string()), .init("channel", .string())
+            .init("reason", .string()), .init("channel", .string()),
+            .init("accountId", .string()), .init("silent", .boolean()), .init("runId", .string())
         )
     }
 }
