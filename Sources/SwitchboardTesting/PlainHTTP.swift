@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// A minimal HTTP/1.1 GET over a plain loopback socket, so HTTP tests need no client library.
+/// A minimal HTTP/1.1 client over a plain loopback socket, so HTTP tests need no client library.
 public enum PlainHTTP {
     public struct Response: Sendable {
         public var status: Int
@@ -13,22 +13,39 @@ public enum PlainHTTP {
     }
 
     public static func get(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+        try await request("GET", port: port, path: path, headers: headers, body: nil)
+    }
+
+    /// `POST` with a body (sent with its `Content-Length`).
+    public static func post(port: Int, path: String, headers: [String: String] = [:], body: String) async throws -> Response {
+        try await request("POST", port: port, path: path, headers: headers, body: body)
+    }
+
+    public static func request(_ method: String, port: Int, path: String, headers: [String: String], body: String?) async throws -> Response {
         try await withCheckedThrowingContinuation { continuation in
             // Its own thread: a blocking socket must not hold a thread of the concurrency pool.
             ChildProcess.blocking {
-                continuation.resume(with: Result { try blockingGet(port: port, path: path, headers: headers) })
+                continuation.resume(with: Result { try blockingRequest(method, port: port, path: path, headers: headers, body: body) })
             }
         }
     }
 
-    static func blockingGet(port: Int, path: String, headers: [String: String]) throws -> Response {
+    static func blockingRequest(_ method: String, port: Int, path: String, headers: [String: String], body: String?) throws -> Response {
         let fd = try connectLoopback(port: port)
         defer { close(fd) }
         // A `Host` in `headers` replaces the default (DNS-rebinding tests send a foreign one).
-        var request = "GET \(path) HTTP/1.1\r\n" + (headers.keys.contains { $0.lowercased() == "host" } ? "" : "Host: 127.0.0.1:\(port)\r\n") + "Connection: close\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\n" + (headers.keys.contains { $0.lowercased() == "host" } ? "" : "Host: 127.0.0.1:\(port)\r\n") + "Connection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        if let body { request += "Content-Length: \(body.utf8.count)\r\n" }
+        request += "\r\n" + (body ?? "")
+        let bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            // MSG_NOSIGNAL: a server that answers early and closes must not kill the test with SIGPIPE.
+            let count = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { break }
+            sent += count
+        }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {

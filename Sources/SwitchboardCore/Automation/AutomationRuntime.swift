@@ -22,6 +22,7 @@ final class AutomationRuntime: Sendable {
     let hookRuns: any HookRunStoring
     let heartbeat: HeartbeatRuntime
     let delivery: AnswerDelivery
+    let webhookTurns: WebhookTurns
     let fileSync: SchedulerFileSync
     let hooksPath: String
     let enabled: Bool
@@ -51,6 +52,7 @@ final class AutomationRuntime: Sendable {
         let heartbeat = HeartbeatRuntime(
             agent: agent, store: stores.heartbeat, delivery: delivery, bus: bus, clock: clock, schedulerClock: schedulerClock, logger: logger)
         self.heartbeat = heartbeat
+        webhookTurns = WebhookTurns(agent: agent, heartbeat: heartbeat, delivery: delivery, clock: clock, logger: logger)
         self.boundPort = boundPort
         self.logger = logger
         self.agent = agent
@@ -105,7 +107,7 @@ final class AutomationRuntime: Sendable {
 
     /// Hooks start first and stop last (so `gateway:shutdown` hooks run); then the files are
     /// loaded and the scheduler runs. Both start after the run service (agent jobs start runs).
-    var services: [any Service] { [hooks, AutomationService(runtime: self), heartbeat] }
+    var services: [any Service] { [hooks, AutomationService(runtime: self), heartbeat, webhookTurns] }
 
     /// Looks at `BOOT.md` before the gateway listens: a missing, empty or unreadable file is
     /// reported at once; content is kept for ``runBoot()``.

@@ -40,4 +40,6 @@ public struct WebhookConfiguration: Sendable, Hashable {
     public var path = "/hooks"
     /// Largest request body.
     public var maxBodyBytes = 256 * 1024
+    /// Let `/agent` callers pick the session (`sessionKey`); off, every call gets its own.
+    public var allowRequestSessionKey = false
 }

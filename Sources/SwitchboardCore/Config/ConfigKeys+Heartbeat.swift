@@ -73,6 +73,7 @@ extension ConfigKeys {
             current: { .string($0.automation.webhooks.path) },
             schema: ["type": "string", "pattern": "^/"]
         ),
+        bool("hooks.allowRequestSessionKey", \.automation.webhooks.allowRequestSessionKey, help: "let POST <hooks.path>/agent choose its session"),
         int("hooks.maxBodyBytes", \.automation.webhooks.maxBodyBytes, 1024...(16 * 1024 * 1024), help: "largest webhook request body"),
     ]
 }

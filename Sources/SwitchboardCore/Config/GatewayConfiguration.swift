@@ -176,6 +176,9 @@ extension GatewayConfiguration {
                     + "(or SWITCHBOARD_GATEWAY_TOKEN / --token) or bind to loopback"
             )
         }
+        if automation.webhooks.enabled && (automation.webhooks.token ?? "").isEmpty {
+            problems.append("hooks.enabled: is true but hooks.token is empty; set a token dedicated to webhooks (or SWITCHBOARD_HOOKS_TOKEN)")
+        }
         if gateway.maxPreAuthPayloadBytes > gateway.maxPayloadBytes {
             problems.append("gateway.maxPreAuthPayloadBytes: must not exceed gateway.maxPayloadBytes")
         }

@@ -38,12 +38,14 @@ enum HTTPRoutes {
                 [
                     "service": "switchboard", "version": .string(runtime.version), "websocket": "/", "adapter": "/adapter", "webchat": webchat ? "/chat" : .null,
                     "health": "/health", "ready": "/ready", "metrics": runtime.configuration.gateway.metricsEnabled ? "/metrics" : .null,
+                    "hooks": runtime.configuration.automation.webhooks.enabled ? .string(runtime.configuration.automation.webhooks.path) : .null,
                 ]
             )
         }
         if webchat {
             router.get("/chat") { _, _ in WebChatRoute.page() }
         }
+        WebhookRoutes.add(to: router, runtime: runtime)
         return router
     }
 
