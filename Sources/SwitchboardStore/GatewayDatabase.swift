@@ -1,4 +1,5 @@
 public import GRDB
+public import SwitchboardPluginAPI
 import Foundation
 
 /// The gateway's SQLite database in the state dir: WAL mode, versioned migrations, one writer
@@ -8,6 +9,8 @@ public final class GatewayDatabase: Sendable {
     public let path: String
     /// Damage and disk-full state, for `/ready` and `health`.
     public let health: StoreHealth
+    /// Session starts and ends, announced after they commit.
+    public let sessionLifecycle = SessionLifecycleRelay()
 
     /// Reader connections (plus one writer). Each keeps its own page cache, so this and
     /// ``pageCacheKiB`` bound the memory SQLite may hold as transcripts grow.

@@ -93,6 +93,17 @@ final class AutomationRuntime: Sendable {
         }
         // Runs tell the hooks what they do; the event is built only when a hook listens for it.
         agent.runs.activity.listen(.init(wants: { hooks.listens(to: $0) }, hear: { hooks.emit($0) }))
+        agent.sessions.lifecycle.listen { change in
+            let now = Int64(clock.nowMs())
+            switch change {
+            case .started(let key, let agentId, let sessionId):
+                guard hooks.listens(to: .sessionStart) else { return }
+                hooks.emit(HookEvent(.sessionStart, timestampMs: now, data: ["session_key": .string(key), "agent_id": .string(agentId), "session_id": .string(sessionId)]))
+            case .ended(let key, let sessionId, let reason):
+                guard hooks.listens(to: .sessionEnd) else { return }
+                hooks.emit(HookEvent(.sessionEnd, timestampMs: now, data: ["session_key": .string(key), "session_id": .string(sessionId), "reason": .string(reason)]))
+            }
+        }
         let directory = config.schedulerDir ?? loaded.paths.stateDir
         fileSync = SchedulerFileSync(
             path: (directory as NSString).appendingPathComponent(ClaraSchedulerFile.fileName), store: store, zone: .current, logger: logger)

@@ -180,6 +180,10 @@ final class RunEvents: Sendable {
             activity?.emit(.messageSent) { hookEvent(.messageSent, ["text": .string(String(text.prefix(Self.hookTextLimit)))]) }
         case .aborted:
             activity?.emit(.messageCancelled) { hookEvent(.messageCancelled, ["reason": .string(result.stopReason ?? "abort")]) }
+            // A run stopped at its time limit: the session timed out waiting for the agent.
+            if result.stopReason == "timeout" {
+                activity?.emit(.sessionTimeout) { hookEvent(.sessionTimeout, ["reason": "timeout"]) }
+            }
         case .error: break
         }
     }

@@ -4,6 +4,8 @@ public import SwitchboardProtocol
 /// most the last unflushed piece of text, never an earlier turn.
 public protocol SessionStoring: Sendable {
     /// The session under `key`, created (with a new session id) when missing.
+    /// Where session starts and ends are announced.
+    var lifecycle: SessionLifecycleRelay { get }
     func ensureSession(key: String, agentId: String, nowMs: Int) async throws -> SessionRecord
     func session(key: String) async throws -> SessionRecord?
     func session(sessionId: String) async throws -> SessionRecord?

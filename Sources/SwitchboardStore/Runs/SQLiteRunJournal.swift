@@ -22,7 +22,7 @@ public struct SQLiteRunJournal: RunJournaling {
             if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_run WHERE run_id = ?"), arguments: [run.runId]) {
                 return .duplicate(try Self.record(from: existing))
             }
-            if isNew { try SQLiteSessionStore.insertSession(db, session) }
+            if isNew { try SQLiteSessionStore.insertSession(db, session, announce: sessions.lifecycle) }
             _ = try SQLiteSessionStore.insertEntry(db, sessionId: session.sessionId, message: userMessage, json: json, state: .complete)
             try db.cachedStatement(
                 sql: """
@@ -56,7 +56,7 @@ public struct SQLiteRunJournal: RunJournaling {
         return try await database.write { db in
             try Self.markRunning(db, runId: runId, nowMs: nowMs)
             let (session, isNew) = try SQLiteSessionStore.findSession(db, key: sessionKey, orMakeFor: agentId, nowMs: nowMs)
-            if isNew { try SQLiteSessionStore.insertSession(db, session) }
+            if isNew { try SQLiteSessionStore.insertSession(db, session, announce: sessions.lifecycle) }
             return (session, try SQLiteSessionStore.transcript(db, sessionId: session.sessionId, limit: historyLimit, cache: cache))
         }
     }

@@ -12,12 +12,14 @@ public struct SQLiteSessionStore: SessionStoring {
         self.database = database
     }
 
+    public var lifecycle: SessionLifecycleRelay { database.sessionLifecycle }
+
     public func ensureSession(key: String, agentId: String, nowMs: Int) async throws -> SessionRecord {
         // Most calls find it: a read runs beside other readers, where a write waits for the writer.
         if let existing = try await session(key: key) { return existing }
         return try await database.write { db in
             let (session, isNew) = try Self.findSession(db, key: key, orMakeFor: agentId, nowMs: nowMs)
-            if isNew { try Self.insertSession(db, session) }
+            if isNew { try Self.insertSession(db, session, announce: lifecycle) }
             return session
         }
     }
@@ -30,9 +32,10 @@ public struct SQLiteSessionStore: SessionStoring {
         return (SessionRecord(key: key, sessionId: UUID().uuidString.lowercased(), agentId: agentId, createdAtMs: nowMs, updatedAtMs: nowMs), true)
     }
 
-    static func insertSession(_ db: Database, _ record: SessionRecord) throws {
+    static func insertSession(_ db: Database, _ record: SessionRecord, announce relay: SessionLifecycleRelay) throws {
         try db.cachedStatement(sql: "INSERT INTO session (key, session_id, agent_id, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, '{}')")
             .execute(arguments: [record.key, record.sessionId, record.agentId, record.createdAtMs, record.updatedAtMs])
+        db.afterNextTransaction { _ in relay.emit(.started(key: record.key, agentId: record.agentId, sessionId: record.sessionId)) }
     }
 
     public func session(key: String) async throws -> SessionRecord? {
@@ -109,9 +112,16 @@ public struct SQLiteSessionStore: SessionStoring {
             record.updatedAtMs = nowMs
             record.inputTokens = 0
             record.outputTokens = 0
+            let previous = try Self.record(from: row).sessionId
             try db.cachedStatement(sql: "UPDATE session SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?").execute(
                 arguments: [record.sessionId, nowMs, key]
             )
+            let relay = lifecycle
+            let (agentId, sessionId) = (record.agentId, record.sessionId)
+            db.afterNextTransaction { _ in
+                relay.emit(.ended(key: key, sessionId: previous, reason: "reset"))
+                relay.emit(.started(key: key, agentId: agentId, sessionId: sessionId))
+            }
             return record
         }
     }
@@ -123,6 +133,8 @@ public struct SQLiteSessionStore: SessionStoring {
                 try db.cachedStatement(sql: "DELETE FROM transcript_entry WHERE session_id = ?").execute(arguments: [sessionId])
             }
             try db.cachedStatement(sql: "DELETE FROM session WHERE key = ?").execute(arguments: [key])
+            let relay = lifecycle
+            db.afterNextTransaction { _ in relay.emit(.ended(key: key, sessionId: sessionId, reason: "deleted")) }
             return true
         }
     }
@@ -225,7 +237,7 @@ public struct SQLiteSessionStore: SessionStoring {
         let messageId = message.id ?? ""
         return try await database.write { db in
             let (session, isNew) = try Self.findSession(db, key: key, orMakeFor: agentId, nowMs: nowMs)
-            if isNew { try Self.insertSession(db, session) }
+            if isNew { try Self.insertSession(db, session, announce: lifecycle) }
             let present = try Bool.fetchOne(
                 db.cachedStatement(
                     sql: """
