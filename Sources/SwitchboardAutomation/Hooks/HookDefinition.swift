@@ -37,15 +37,16 @@ public struct HookDefinition: Sendable, Equatable {
 public enum ClaraHooksFile {
     public static let fileName = "hooks.yaml"
 
-    public static func parse(_ text: String) throws(AutomationFileError) -> [HookDefinition] {
-        let document = try YAMLFields.document(text, file: fileName, listKey: "hooks")
+    /// `file` and `listKey` name the source in errors (the config's `automation.hooks` too).
+    public static func parse(_ text: String, file: String = fileName, listKey: String = "hooks") throws(AutomationFileError) -> [HookDefinition] {
+        let document = try YAMLFields.document(text, file: file, listKey: listKey)
         var seen = Set<String>()
         var hooks: [HookDefinition] = []
         for (index, node) in document.enumerated() {
-            let entry = YAMLFields(file: fileName, path: "hooks[\(index)]", node: node)
+            let entry = YAMLFields(file: file, path: "\(listKey)[\(index)]", node: node)
             let hook = try parseHook(entry)
             guard seen.insert(hook.name).inserted else {
-                throw AutomationFileError(file: fileName, path: "hooks[\(index)].name", reason: "\"\(hook.name)\" is used by an earlier hook; names must be unique")
+                throw AutomationFileError(file: file, path: "\(listKey)[\(index)].name", reason: "\"\(hook.name)\" is used by an earlier hook; names must be unique")
             }
             hooks.append(hook)
         }

@@ -32,16 +32,19 @@ public enum ClaraSchedulerFile {
     /// The file's name in the scheduler directory.
     public static let fileName = "scheduler.yaml"
 
-    /// `zone`: the gateway's time zone, for cron tasks without `timezone` and `run_at` without an offset.
-    public static func parse(_ text: String, zone: TimeZone = .current) throws(AutomationFileError) -> [ClaraTaskDefinition] {
-        let tasks = try YAMLFields.document(text, file: fileName, listKey: "tasks")
+    /// `zone`: the gateway's time zone, for cron tasks without `timezone` and `run_at` without an
+    /// offset. `file` and `listKey` name the source in errors (the config's `automation.jobs` too).
+    public static func parse(_ text: String, zone: TimeZone = .current, file: String = fileName, listKey: String = "tasks") throws(AutomationFileError)
+        -> [ClaraTaskDefinition]
+    {
+        let tasks = try YAMLFields.document(text, file: file, listKey: listKey)
         var seen = Set<String>()
         var definitions: [ClaraTaskDefinition] = []
         for (index, node) in tasks.enumerated() {
-            let reader = YAMLFields(file: fileName, path: "tasks[\(index)]", node: node)
+            let reader = YAMLFields(file: file, path: "\(listKey)[\(index)]", node: node)
             let definition = try parseTask(reader, zone: zone)
             guard seen.insert(definition.name).inserted else {
-                throw AutomationFileError(file: fileName, path: "tasks[\(index)].name", reason: "\"\(definition.name)\" is used by an earlier task; names must be unique")
+                throw AutomationFileError(file: file, path: "\(listKey)[\(index)].name", reason: "\"\(definition.name)\" is used by an earlier task; names must be unique")
             }
             definitions.append(definition)
         }

@@ -3,7 +3,10 @@ public import SwitchboardProtocol
 
 extension ClaraTaskDefinition {
     /// The job id of a `scheduler.yaml` task.
-    public var jobId: String { "file:\(name)" }
+    public var jobId: String { jobId(prefix: "file") }
+
+    /// The job id under a source's prefix (`file:<name>`, `config:<name>`).
+    public func jobId(prefix: String) -> String { "\(prefix):\(name)" }
 
     /// The task's own fields, to tell on the next load whether it changed. Whole numbers are
     /// integers, as they come back from the database's JSON.
@@ -39,7 +42,8 @@ extension ClaraTaskDefinition {
 
     /// The job definition (OpenClaw's fields with a `command` payload) for a load at `nowMs`,
     /// and its first run.
-    public func job(loadedAtMs nowMs: Int64) -> (definition: JSONValue, firstRunAtMs: Int64?) {
+    public func job(loadedAtMs nowMs: Int64, jobId: String? = nil) -> (definition: JSONValue, firstRunAtMs: Int64?) {
+        let jobId = jobId ?? self.jobId
         let schedule: JSONValue
         let first: Int64?
         switch kind {

@@ -37,6 +37,9 @@ final class AutomationRuntime: Sendable {
     let bootOutcome = Mutex<BootOutcome?>(nil)
     /// `BOOT.md`'s content, until its turn starts.
     let pendingBoot = Mutex<String?>(nil)
+    /// Hooks from `hooks.yaml` and from `automation.hooks`, run together.
+    private let hookSources = Mutex<(file: [HookDefinition], config: [HookDefinition])>(([], []))
+    let live: LiveConfiguration
 
     init(
         loaded: LoadedConfiguration, stores: AutomationStores, agent: AgentRuntime, channels: ChannelRuntime, bus: EventBus, boundPort: PortBox,
@@ -57,6 +60,7 @@ final class AutomationRuntime: Sendable {
         self.logger = logger
         self.agent = agent
         self.clock = clock
+        live = agent.live
         enabled = config.enabled
         databasePath = loaded.paths.databasePath
         let hooksDirectory = config.hooksDir ?? (loaded.paths.stateDir as NSString).appendingPathComponent("hooks")
@@ -118,7 +122,15 @@ final class AutomationRuntime: Sendable {
 
     /// Hooks start first and stop last (so `gateway:shutdown` hooks run); then the files are
     /// loaded and the scheduler runs. Both start after the run service (agent jobs start runs).
-    var services: [any Service] { [hooks, AutomationService(runtime: self), heartbeat, webhookTurns] }
+    var services: [any Service] { [hooks, AutomationService(runtime: self), AutomationConfigSync(runtime: self, live: live), heartbeat, webhookTurns] }
+
+    func setConfigHooks(_ definitions: [HookDefinition]) {
+        let all = hookSources.withLock { sources in
+            sources.config = definitions
+            return sources.file + sources.config
+        }
+        hooks.setHooks(all)
+    }
 
     /// Looks at `BOOT.md` before the gateway listens: a missing, empty or unreadable file is
     /// reported at once; content is kept for ``runBoot()``.
@@ -203,6 +215,7 @@ final class AutomationRuntime: Sendable {
     /// Reads both files; run before the gateway listens, so the first request sees their jobs.
     func loadFiles() async {
         loadHooks()
+        if let configHooks = try? AutomationListParser.hooks(live.current.automation.hooks) { setConfigHooks(configHooks) }
         readBoot()
         guard enabled else { return }
         let outcome = await fileSync.sync(nowMs: SystemSchedulerClock().nowMs())
@@ -217,7 +230,11 @@ final class AutomationRuntime: Sendable {
         }
         do {
             let definitions = try ClaraHooksFile.parse(String(decoding: data, as: UTF8.self))
-            hooks.setHooks(definitions)
+            let all = hookSources.withLock { sources in
+                sources.file = definitions
+                return sources.file + sources.config
+            }
+            hooks.setHooks(all)
             fileOutcomes.withLock { $0.hooks = "loaded \(definitions.count)" }
             logger.info("hooks.yaml loaded", metadata: ["path": "\(hooksPath)", "hooks": "\(definitions.count)"])
         } catch {

@@ -1,3 +1,5 @@
+public import SwitchboardProtocol
+
 /// The scheduler (and, later, hooks, heartbeat and webhooks). Keys are listed in
 /// ``ConfigKeys`` (`automation.*`).
 public struct AutomationConfiguration: Sendable, Hashable {
@@ -26,6 +28,11 @@ public struct AutomationConfiguration: Sendable, Hashable {
     public var systemEventsMax = 100
     /// Longest system event text.
     public var systemEventMaxChars = 16_384
+    /// Scheduled tasks in the config (`automation.jobs`, Clara's task fields), kept as written
+    /// after validation; they become jobs `config:<name>` and follow every reload.
+    public var jobs: JSONValue = .array([])
+    /// Hooks in the config (`automation.hooks`, Clara's hook fields), beside `hooks.yaml`'s.
+    public var hooks: JSONValue = .array([])
     /// OpenClaw's webhooks (`hooks.*`).
     public var webhooks = WebhookConfiguration()
 }

@@ -1,4 +1,8 @@
-/// The automation keys: the scheduler.
+import Foundation
+import SwitchboardAutomation
+import SwitchboardProtocol
+
+/// The automation keys: the scheduler and hooks.
 extension ConfigKeys {
     static let automationKeys: [ConfigKey] = [
         bool("automation.enabled", \.automation.enabled, help: "run scheduled jobs (cron.*, scheduler.yaml)"),
@@ -14,5 +18,52 @@ extension ConfigKeys {
         int("automation.hooksMaxConcurrent", \.automation.hooksMaxConcurrent, 1...64, help: "hook runs at once"),
         int("automation.hooksMaxQueued", \.automation.hooksMaxQueued, 1...100_000, help: "hook runs waiting; beyond it the oldest is dropped"),
         int("automation.hooksKeepRuns", \.automation.hooksKeepRuns, 1...100_000, help: "hook runs kept in the log"),
+        ConfigKey(
+            path: "automation.jobs", environment: nil,
+            help: "[{name, type: interval|cron|one_shot, interval?, cron?, timezone?, run_at?, delay?, command, timeout?, enabled?}] (scheduler.yaml's tasks)",
+            isSecret: false,
+            apply: { config, value in
+                if let problem = AutomationListParser.problem(value, key: "automation.jobs") { return problem }
+                config.automation.jobs = value == .null ? .array([]) : value
+                return nil
+            },
+            current: { $0.automation.jobs },
+            schema: ["type": ["array", "null"], "items": ["type": "object", "required": ["name", "command"]]]
+        ),
+        ConfigKey(
+            path: "automation.hooks", environment: nil, help: "[{name, event, command, timeout?, priority?, enabled?}] (hooks.yaml's hooks)", isSecret: false,
+            apply: { config, value in
+                if let problem = AutomationListParser.problem(value, key: "automation.hooks") { return problem }
+                config.automation.hooks = value == .null ? .array([]) : value
+                return nil
+            },
+            current: { $0.automation.hooks },
+            schema: ["type": ["array", "null"], "items": ["type": "object", "required": ["name", "event", "command"]]]
+        ),
     ]
+}
+
+/// `automation.jobs` and `automation.hooks`: Clara's task and hook lists, parsed by the same
+/// readers as `scheduler.yaml` and `hooks.yaml` (JSON is YAML), errors named by config path.
+enum AutomationListParser {
+    static func problem(_ value: JSONValue, key: String) -> String? {
+        if value == .null { return nil }
+        guard case .array = value else { return "\(key): expected a list, got \(value.typeName)" }
+        do {
+            if key == "automation.jobs" { _ = try tasks(value) } else { _ = try hooks(value) }
+            return nil
+        } catch {
+            // `jobs[0].command` → `automation.jobs[0].command`.
+            let list = key == "automation.jobs" ? "jobs" : "hooks"
+            return error.path.isEmpty ? "\(key): \(error.reason)" : "\(key)\(error.path.dropFirst(list.count)): \(error.reason)"
+        }
+    }
+
+    static func tasks(_ value: JSONValue) throws(AutomationFileError) -> [ClaraTaskDefinition] {
+        try ClaraSchedulerFile.parse(GatewayJSON.string(["jobs": value]), zone: .current, file: "automation", listKey: "jobs")
+    }
+
+    static func hooks(_ value: JSONValue) throws(AutomationFileError) -> [HookDefinition] {
+        try ClaraHooksFile.parse(GatewayJSON.string(["hooks": value]), file: "automation", listKey: "hooks")
+    }
 }

@@ -28,7 +28,7 @@ extension ConfigKeys {
         "agents.defaults.chatDeltaThrottleMs",
         "agents.defaults.heartbeat.every", "agents.defaults.heartbeat.prompt", "agents.defaults.heartbeat.target", "agents.defaults.heartbeat.to",
         "agents.defaults.heartbeat.accountId", "agents.defaults.heartbeat.ackMaxChars", "agents.defaults.heartbeat.activeHours",
-        "automation.systemEventsMax", "automation.systemEventMaxChars",
+        "automation.systemEventsMax", "automation.systemEventMaxChars", "automation.jobs", "automation.hooks",
         "channels.telegram.dmPolicy", "channels.telegram.allowFrom", "channels.telegram.groupAllowFrom", "channels.telegram.requireMention",
         "channels.adapter.dmPolicy", "channels.adapter.allowFrom", "channels.adapter.groupAllowFrom", "channels.adapter.requireMention",
         "channels.pairing.codeTtlMs", "channels.pairing.maxPendingPerChannel",
