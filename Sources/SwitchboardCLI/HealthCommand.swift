@@ -62,6 +62,12 @@ struct StatusCommand: AsyncParsableCommand {
             let hooks = automation["hooks"]
             print("  hooks      \(hooks?["count"]?.intValue ?? 0)\(hooks?["file"]?.stringValue.map { "; hooks.yaml \($0)" } ?? "")")
             if let boot = automation["boot"]?.stringValue { print("  BOOT.md    \(boot)") }
+            if let heartbeat = automation["heartbeat"] {
+                let every = heartbeat["paused"] == true ? "paused" : heartbeat["every"]?.stringValue ?? "off"
+                let last = heartbeat["last"]?.stringValue.map { "; last \($0)" } ?? ""
+                let waiting = heartbeat["queuedEvents"]?.intValue.map { $0 > 0 ? "; \($0) events waiting" : "" } ?? ""
+                print("  heartbeat  \(every)\(last)\(waiting)")
+            }
         }
     }
 

@@ -12,7 +12,7 @@ func modelConfig(
       models: { providers: { fake: { baseUrl: "\(server.baseURL)", apiKey: "sk-test-secret-123", models: ["m1", {id: "m2", contextWindow: 8000}] },
                              claude: { api: "anthropic", baseUrl: "\(server.origin)", apiKey: "ak-test-secret", models: ["c1"] } },
                 retry: { baseDelayMs: 10 }, timeouts: { idleMs: \(idleTimeoutMs) } },
-      agents: { defaults: { model: "fake/m1", chatDeltaThrottleMs: \(throttleMs) \(agentDefaults) } \(extraAgents) },
+      agents: { defaults: { model: "fake/m1", chatDeltaThrottleMs: \(throttleMs)\(agentDefaults) } \(extraAgents) },
       tools: { fetchUrl: { allowPrivateNetwork: true } },
       \(extra)
     }

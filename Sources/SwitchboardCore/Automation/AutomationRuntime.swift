@@ -209,6 +209,7 @@ final class AutomationRuntime: Sendable {
         }
         var summary: [String: JSONValue] = ["scheduler": .object(scheduler), "hooks": .object(hookSummary)]
         if let boot = bootOutcome.withLock({ $0 }) { summary["boot"] = .string(boot.description) }
+        summary["heartbeat"] = await heartbeat.statusSummary()
         return .object(summary)
     }
 

@@ -51,6 +51,22 @@ final class HeartbeatRuntime: Service, Sendable {
         await scheduler.run { await self.beat($0) }
     }
 
+    /// For `status`: the setting, the last outcome and what waits.
+    func statusSummary() async -> JSONValue {
+        let settings = settings
+        var summary: [String: JSONValue] = [
+            "every": settings.everyMs == nil ? "off" : .string(settings.every), "target": .string(settings.target),
+            "paused": .bool(paused.load(ordering: .relaxed)),
+        ]
+        if let next = scheduler.nextDueMs { summary["nextDueAtMs"] = .int(Int(next)) }
+        if let last {
+            summary["last"] = .string(last.status + (last.reason.map { " (\($0))" } ?? ""))
+            summary["lastAtMs"] = .int(last.ts)
+        }
+        if let waiting = try? await store.pendingSystemEvents(sessionKey: sessionKey) { summary["queuedEvents"] = .int(waiting.count) }
+        return .object(summary)
+    }
+
     /// The last `heartbeat` event (kept across restarts).
     var last: HeartbeatEventPayload? { lastEvent.withLock { $0 } }
 
@@ -128,6 +144,12 @@ final class HeartbeatRuntime: Service, Sendable {
             }
         }
         if !agent.runs.activeRuns(sessionKey: sessionKey).isEmpty { return .busy }
+        // No model and no runner: a turn could only fail. A gateway without a provider (the
+        // first start) stays quiet instead of logging an error every interval.
+        if agent.catalog.providers.isEmpty, agent.config.agent(agentId)?.runner == nil {
+            if !trigger.periodic { await emit(status: "skipped", reason: "no-model", startedAtMs: now) }
+            return .done
+        }
         let events: [SystemEventRecord]
         do {
             events = try await store.pendingSystemEvents(sessionKey: sessionKey)
