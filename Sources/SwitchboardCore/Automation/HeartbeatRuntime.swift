@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SwitchboardAgent
 import SwitchboardAutomation
 import SwitchboardPluginAPI
 import SwitchboardProtocol
