@@ -107,6 +107,12 @@ final class RecordedSocket: @unchecked Sendable {
     let tape: FrameTape
     private var methods: [String: String] = [:]
     private var counter = 0
+    /// Every frame received, in order: a wait can start from a mark taken before a call, since
+    /// an event may arrive before the call's response (and is read on the way to it).
+    private var frames: [JSONValue] = []
+
+    /// How many frames have been received (a mark for ``until(after:_:)``).
+    var received: Int { frames.count }
 
     init(_ socket: RawSocket, version: Int, tape: FrameTape) {
         self.socket = socket
@@ -140,7 +146,14 @@ final class RecordedSocket: @unchecked Sendable {
         return nil
     }
 
+    /// The first frame since `mark` that matches, whether already read or still to come.
+    func until(after mark: Int, _ predicate: (JSONValue) -> Bool) async throws -> JSONValue? {
+        if let seen = frames[mark...].first(where: predicate) { return seen }
+        return try await until(predicate)
+    }
+
     private func record(_ frame: JSONValue) {
+        frames.append(frame)
         switch frame["type"]?.stringValue {
         case "res": tape.record(protocol: version, kind: "res", name: frame["id"]?.stringValue.flatMap { methods[$0] }, frame: frame)
         case "event": tape.record(protocol: version, kind: "event", name: frame["event"]?.stringValue, frame: frame)

@@ -32,9 +32,12 @@ extension OpenClawConformanceTests {
             "config.patch", params: ["raw": #"{ logging: { level: "info" } }"#, "baseHash": try unwrap(set["payload"]?["hash"])])
 
         // A chat turn: deltas and final.
+        // Events are awaited from a mark taken before the call that causes them: one may arrive
+        // before the call's response.
         model.enqueue(.text(["Hel", "lo"], delayMs: 5))
+        var mark = socket.received
         let sent = try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "hi", "idempotencyKey": .string("\(key)-1")])
-        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["runId"] == sent["payload"]?["runId"] && $0["payload"]?["state"] == "final" }
+        _ = try await socket.until(after: mark) { $0["event"] == "chat" && $0["payload"]?["runId"] == sent["payload"]?["runId"] && $0["payload"]?["state"] == "final" }
         try await socket.call("chat.history", params: ["sessionKey": .string(key)])
         try await socket.call("chat.inject", params: ["sessionKey": .string(key), "message": "a note", "label": "tour"])
 
@@ -47,13 +50,16 @@ extension OpenClawConformanceTests {
 
         // An aborted run and a failed one.
         model.enqueue(.text(Array(repeating: "word ", count: 200), delayMs: 50))
+        mark = socket.received
         let long = try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "go on", "idempotencyKey": .string("\(key)-2")])
-        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }
+        _ = try await socket.until(after: mark) { $0["event"] == "chat" && $0["payload"]?["state"] == "delta" }
+        mark = socket.received
         try await socket.call("chat.abort", params: ["sessionKey": .string(key), "runId": try unwrap(long["payload"]?["runId"])])
-        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "aborted" }
+        _ = try await socket.until(after: mark) { $0["event"] == "chat" && $0["payload"]?["state"] == "aborted" }
         model.enqueue(.status(400, body: #"{"error":{"message":"bad request from the fake model"}}"#))
+        mark = socket.received
         try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "fail", "idempotencyKey": .string("\(key)-3")])
-        _ = try await socket.until { $0["event"] == "chat" && $0["payload"]?["state"] == "error" }
+        _ = try await socket.until(after: mark) { $0["event"] == "chat" && $0["payload"]?["state"] == "error" }
         try await socket.call("send", params: ["to": "nobody", "message": "hello", "idempotencyKey": .string("\(key)-send")])
 
         // Sessions.
@@ -77,9 +83,10 @@ extension OpenClawConformanceTests {
         let jobId = try unwrap(added["payload"]?["id"])
         try await socket.call("cron.update", params: ["id": jobId, "patch": ["description": "from the tour"]])
         model.enqueue(.text(["scheduled ", "reply"]))
+        mark = socket.received
         let ran = try await socket.call("cron.run", params: ["id": jobId])
         #expect(ran["payload"]?["ran"] == true)
-        _ = try await socket.until { $0["event"] == "cron" && $0["payload"]?["jobId"] == jobId && $0["payload"]?["action"] == "finished" }
+        _ = try await socket.until(after: mark) { $0["event"] == "cron" && $0["payload"]?["jobId"] == jobId && $0["payload"]?["action"] == "finished" }
         try await socket.call("cron.runs", params: ["id": jobId])
         try await socket.call("cron.list", params: ["includeDisabled": true])
         try await socket.call("cron.remove", params: ["id": jobId])
@@ -89,8 +96,9 @@ extension OpenClawConformanceTests {
         // Heartbeat: a system event and a heartbeat now (the model acknowledges), the
         // `heartbeat` event, the last one, pause and resume.
         model.enqueue(.text(["HEARTBEAT_OK"]))
+        mark = socket.received
         try await socket.call("wake", params: ["mode": "now", "text": .string("tour \(version) reminder")])
-        let beat = try await socket.until { $0["event"] == "heartbeat" }
+        let beat = try await socket.until(after: mark) { $0["event"] == "heartbeat" }
         #expect(beat?["payload"]?["status"] == "ok-token")
         try await socket.call("last-heartbeat")
         try await socket.call("set-heartbeats", params: ["enabled": false])
@@ -111,7 +119,8 @@ extension OpenClawConformanceTests {
 
         // A health event and a tick (the gateway ticks every 200 ms in this test).
         _ = try await socket.until { $0["event"] == "tick" }
+        mark = socket.received
         try await socket.call("health", params: ["probe": true])
-        _ = try await socket.until { $0["event"] == "health" }
+        _ = try await socket.until(after: mark) { $0["event"] == "health" }
     }
 }
