@@ -65,7 +65,7 @@ struct HookRunnerTests {
         let runner: HookRunner
         let finished: AsyncStream<HookRunRecord>
 
-        init(_ hooks: [HookDefinition], configure: (inout HookRunner.Configuration) -> Void = { _ in }) throws {
+        init(_ hooks: [HookDefinition], durable: Bool = false, configure: (inout HookRunner.Configuration) -> Void = { _ in }) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("hooks-\(UUID().uuidString)").path
             store = SQLiteHookRunStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
             var configuration = HookRunner.Configuration()
@@ -74,7 +74,7 @@ struct HookRunnerTests {
             let (stream, continuation) = AsyncStream.makeStream(of: HookRunRecord.self)
             finished = stream
             runner = HookRunner(
-                hooks: hooks, store: store, configuration: configuration, logger: Logger(label: "test"), clock: { Int64(Date().timeIntervalSince1970 * 1000) },
+                hooks: hooks, store: store, queue: durable ? store : nil, configuration: configuration, logger: Logger(label: "test"), clock: { Int64(Date().timeIntervalSince1970 * 1000) },
                 observe: { continuation.yield($0) })
         }
 
@@ -161,12 +161,49 @@ struct HookRunnerTests {
         #expect(harness.file("order.txt") == "high\nlow\n")
     }
 
-    @Test("Swift hooks get the event; a full queue drops its oldest runs and counts them")
+    @Test("durable queue: a run a crash cut off is logged as interrupted, not rerun; runs still queued run at the next start; the queue empties")
+    func durableRecovery() async throws {
+        let harness = try Harness([], durable: true)
+        let cut = Self.hook("cut", .toolEnd, "echo again >> cut.txt")
+        let waiting = Self.hook("waiting", .toolEnd, "echo $CLARA_TOOL_NAME >> waiting.txt")
+        let event = HookEvent(.toolEnd, timestampMs: 1_796_299_200_000, data: ["tool_name": "fetch_url"])
+        // As a crash leaves the queue: one run started, one not.
+        let ids = try await harness.store.enqueueHookRuns([(cut.json, event.json), (waiting.json, event.json)], nowMs: 0)
+        try await harness.store.markHookRunStarted(id: ids[0], attempts: 1)
+        try await harness.running {
+            let runs = try await harness.next(2)
+            let byName = Dictionary(uniqueKeysWithValues: runs.map { ($0.hookName, $0) })
+            #expect(byName["cut"]?.status == "error" && byName["cut"]?.error?.hasPrefix("interrupted") == true)
+            #expect(byName["waiting"]?.status == "ok")
+        }
+        #expect(harness.file("cut.txt") == nil, "the cut-off run was not run again")
+        #expect(harness.file("waiting.txt") == "fetch_url\n")
+        #expect(try await harness.store.queuedHookRuns().isEmpty)
+        #expect(try await harness.store.runs(hookName: nil, limit: 10).count == 2)
+    }
+
+    @Test("events emitted through the durable queue run and leave it empty; a failing hook with retries is retried until it succeeds")
+    func durableRetry() async throws {
+        var flaky = Self.hook("flaky", .toolError, "if [ -f ok ]; then echo done > done.txt; else touch ok; exit 3; fi")
+        flaky.retries = 2
+        let harness = try Harness([flaky], durable: true, configure: { $0.retryBaseMs = 20 })
+        try await harness.running {
+            harness.runner.emit(HookEvent(.toolError, timestampMs: 0))
+            let runs = try await harness.next(2)
+            #expect(runs[0].status == "error" && runs[0].error?.hasPrefix("attempt 1 of 3 failed") == true)
+            #expect(runs[1].status == "ok")
+        }
+        #expect(harness.file("done.txt") == "done\n")
+        #expect(try await harness.store.queuedHookRuns().isEmpty)
+        #expect(try ClaraHooksFile.parse("hooks:\n  - name: a\n    event: tool:end\n    command: x\n    retries: 3").first?.retries == 3)
+    }
+
+    @Test("Swift hooks get the event; a full queue drops new runs and counts them")
     func inProcessAndBound() async throws {
         let harness = try Harness([Self.hook("shell", .sessionStart, "true")], configure: { $0.maxQueued = 2 })
         let (seen, continuation) = AsyncStream.makeStream(of: String.self)
         harness.runner.register(InProcessHook(name: "swift", event: .sessionEnd, priority: 1) { event in continuation.yield(event.userId ?? "?") })
-        // Not running yet: five runs queued into room for two.
+        // Not running yet: five runs for room for two.
         for index in 0..<5 { harness.runner.emit(HookEvent(.sessionStart, timestampMs: Int64(index))) }
         #expect(harness.runner.droppedRuns == 3)
         try await harness.running {

@@ -1,4 +1,5 @@
 public import SwitchboardPluginAPI
+public import SwitchboardProtocol
 
 /// One hook: a shell command run when an event fires (Clara's `hooks.yaml` entry, or a
 /// `automation.hooks` entry in the config).
@@ -14,6 +15,12 @@ public struct HookDefinition: Sendable, Equatable {
     public var priority: Int
     /// Where it came from: `file` (`hooks.yaml`) or `config`.
     public var source: String
+    /// Further attempts after a failed run (exit status, timeout), with a growing delay
+    /// (Switchboard's addition; Clara and OpenClaw never retry).
+    public var retries: Int = 0
+
+    /// Most retries a hook may ask for.
+    public static let maximumRetries = 10
 
     /// Clara's default hook timeout.
     public static let defaultTimeoutSeconds: Double = 30
@@ -54,7 +61,7 @@ public enum ClaraHooksFile {
     }
 
     static func parseHook(_ entry: YAMLFields) throws(AutomationFileError) -> HookDefinition {
-        try entry.requireMapping(known: ["name", "event", "command", "timeout", "working_dir", "enabled", "description", "priority", "type"])
+        try entry.requireMapping(known: ["name", "event", "command", "timeout", "working_dir", "enabled", "description", "priority", "type", "retries"])
         let name = try entry.requiredString("name")
         let eventName = try entry.requiredString("event")
         guard let event = HookEventType(rawValue: eventName) else {
@@ -73,6 +80,37 @@ public enum ClaraHooksFile {
         hook.enabled = try entry.bool("enabled") ?? true
         hook.description = try entry.string("description") ?? ""
         hook.priority = try entry.int("priority") ?? 0
+        let retries = try entry.int("retries") ?? 0
+        guard (0...HookDefinition.maximumRetries).contains(retries) else { throw entry.error("retries", "must be from 0 to \(HookDefinition.maximumRetries)") }
+        hook.retries = retries
         return hook
+    }
+}
+
+extension HookDefinition {
+    /// The hook as stored with a queued run (the run keeps the definition it was queued with).
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "name": .string(name), "event": .string(event.rawValue), "command": .string(command), "timeout": .double(timeoutSeconds),
+            "priority": .int(priority), "source": .string(source), "retries": .int(retries),
+        ]
+        if let workingDirectory { object["working_dir"] = .string(workingDirectory) }
+        return .object(object)
+    }
+
+    public init?(json: JSONValue) {
+        guard let name = json["name"]?.stringValue, let event = json["event"]?.stringValue.flatMap(HookEventType.init(rawValue:)),
+            let command = json["command"]?.stringValue
+        else { return nil }
+        let timeout: Double =
+            switch json["timeout"] {
+            case .double(let value)?: value
+            case .int(let value)?: Double(value)
+            default: HookDefinition.defaultTimeoutSeconds
+            }
+        self.init(name: name, event: event, command: command, timeoutSeconds: timeout, source: json["source"]?.stringValue ?? "file")
+        workingDirectory = json["working_dir"]?.stringValue
+        priority = json["priority"]?.intValue ?? 0
+        retries = json["retries"]?.intValue ?? 0
     }
 }

@@ -10,6 +10,8 @@ import Synchronization
 struct AutomationStores: Sendable {
     var jobs: any JobStoring
     var hookRuns: any HookRunStoring
+    /// Where hook runs wait durably (nil: in memory only).
+    var hookQueue: (any HookQueueStoring)?
     var heartbeat: any HeartbeatStoring
 }
 
@@ -72,7 +74,9 @@ final class AutomationRuntime: Sendable {
         hookSettings.maxOutputBytes = config.maxOutputBytes
         hookSettings.shutdownGraceMs = config.shutdownGraceMs
         hookSettings.workingDirectory = FileManager.default.fileExists(atPath: hooksDirectory) ? hooksDirectory : nil
-        let hooks = HookRunner(hooks: [], store: hookRuns, configuration: hookSettings, logger: logger, clock: { Int64(clock.nowMs()) })
+        hookSettings.retryBaseMs = config.hooksRetryBaseMs
+        let hooks = HookRunner(
+            hooks: [], store: hookRuns, queue: stores.hookQueue, configuration: hookSettings, logger: logger, clock: { Int64(clock.nowMs()) })
         self.hooks = hooks
         var settings = JobScheduler.Configuration()
         settings.maxConcurrentRuns = config.maxConcurrentRuns

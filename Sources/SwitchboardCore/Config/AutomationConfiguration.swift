@@ -19,10 +19,12 @@ public struct AutomationConfiguration: Sendable, Hashable {
     public var hooksDir: String?
     /// Hook runs at once.
     public var hooksMaxConcurrent = 4
-    /// Hook runs waiting to start; beyond it the oldest is dropped (and counted).
+    /// Hook runs waiting to start; beyond it new runs are dropped (and counted).
     public var hooksMaxQueued = 1000
     /// Hook runs kept in the log.
     public var hooksKeepRuns = 500
+    /// The wait before a failed hook's first retry (hooks with `retries`); doubles per attempt.
+    public var hooksRetryBaseMs = 5_000
     /// System events (`wake`, cron `systemEvent` jobs, `POST /hooks/wake`) waiting per session;
     /// more are refused with a clear error, never dropped.
     public var systemEventsMax = 100

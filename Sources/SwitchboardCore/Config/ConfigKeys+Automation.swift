@@ -16,8 +16,9 @@ extension ConfigKeys {
         optionalString(
             "automation.hooksDir", \.automation.hooksDir, env: "CLARA_HOOKS_DIR", secret: false, help: "directory of hooks.yaml (default: <stateDir>/hooks)"),
         int("automation.hooksMaxConcurrent", \.automation.hooksMaxConcurrent, 1...64, help: "hook runs at once"),
-        int("automation.hooksMaxQueued", \.automation.hooksMaxQueued, 1...100_000, help: "hook runs waiting; beyond it the oldest is dropped"),
+        int("automation.hooksMaxQueued", \.automation.hooksMaxQueued, 1...100_000, help: "hook runs waiting; beyond it new runs are dropped"),
         int("automation.hooksKeepRuns", \.automation.hooksKeepRuns, 1...100_000, help: "hook runs kept in the log"),
+        int("automation.hooksRetryBaseMs", \.automation.hooksRetryBaseMs, 10...600_000, help: "wait before a failed hook's first retry (doubles per attempt)"),
         ConfigKey(
             path: "automation.jobs", environment: nil,
             help: "[{name, type: interval|cron|one_shot, interval?, cron?, timezone?, run_at?, delay?, command, timeout?, enabled?}] (scheduler.yaml's tasks)",

@@ -39,7 +39,8 @@ public struct GatewayApplication: Sendable {
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
             journal: SQLiteRunJournal(database: database, sessions: sessions),
             automation: AutomationStores(
-                jobs: SQLiteJobStore(database: database), hookRuns: SQLiteHookRunStore(database: database), heartbeat: SQLiteHeartbeatStore(database: database)),
+                jobs: SQLiteJobStore(database: database), hookRuns: SQLiteHookRunStore(database: database), hookQueue: SQLiteHookRunStore(database: database),
+                heartbeat: SQLiteHeartbeatStore(database: database)),
             storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()

@@ -185,6 +185,18 @@ enum Migrations {
             }
             try db.create(index: "hook_run_name", on: "hook_run", columns: ["hook_name", "seq"])
         }
+        migrator.registerMigration("v10-hook-queue") { db in
+            // Hook runs are stored when their event fires and removed when they are logged.
+            try db.create(table: "hook_queue") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("hook", .text).notNull()
+                table.column("event", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("next_attempt_at", .integer).notNull()
+                table.column("running", .boolean).notNull().defaults(to: false)
+                table.column("queued_at", .integer).notNull()
+            }
+        }
         migrator.registerMigration("v9-heartbeat") { db in
             // System events wait here for the main session's next heartbeat; `run_id` is the
             // heartbeat turn that took them (checked against `agent_run` after a crash).
