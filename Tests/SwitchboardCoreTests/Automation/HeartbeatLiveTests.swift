@@ -10,13 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3)))
 struct HeartbeatLiveTests {
     static func config(_ model: FakeModelServer, telegram: FakeTelegramServer? = nil, heartbeat: String) -> String {
-        let channels =
-            telegram.map {
-                """
-                channels: { telegram: { botToken: "\(FakeTelegramServer.token)", apiBaseUrl: "\($0.baseURL)", pollTimeoutSeconds: 1, dmPolicy: "open" },
-                            outbox: { retryBaseMs: 50, retryMaxMs: 1000 } },
-                """
-            } ?? ""
+        let channels = telegram.map { telegramChannels($0) } ?? ""
         return modelConfig(model, extra: channels, agentDefaults: ", heartbeat: { \(heartbeat) }")
     }
 

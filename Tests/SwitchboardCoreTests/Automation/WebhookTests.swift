@@ -12,13 +12,7 @@ struct WebhookTests {
     static let token = "hook-token-0123456789abcdef"
 
     static func config(_ model: FakeModelServer, telegram: FakeTelegramServer? = nil, extra: String = "") -> String {
-        let channels =
-            telegram.map {
-                """
-                channels: { telegram: { botToken: "\(FakeTelegramServer.token)", apiBaseUrl: "\($0.baseURL)", pollTimeoutSeconds: 1, dmPolicy: "open" },
-                            outbox: { retryBaseMs: 50, retryMaxMs: 1000 } },
-                """
-            } ?? ""
+        let channels = telegram.map { telegramChannels($0) } ?? ""
         return modelConfig(
             model, extra: channels + #"hooks: { enabled: true, token: "\#(token)", maxBodyBytes: 2048 \#(extra) }, gateway: { auth: { rateLimitMaxAttempts: 3 } },"#)
     }
