@@ -13,6 +13,8 @@ struct AutomationStores: Sendable {
     /// Where hook runs wait durably (nil: in memory only).
     var hookQueue: (any HookQueueStoring)?
     var heartbeat: any HeartbeatStoring
+    /// Answers promised to chats (nil: delivered without a promise, as in unit tests).
+    var deliveryIntents: (any DeliveryIntentStoring)?
 }
 
 /// The automation side of one gateway: the job store, the scheduler, the hook runner, the
@@ -52,7 +54,7 @@ final class AutomationRuntime: Sendable {
         let hookRuns = stores.hookRuns
         self.store = store
         self.hookRuns = hookRuns
-        let delivery = AnswerDelivery(channels: channels, clock: clock)
+        let delivery = AnswerDelivery(channels: channels, clock: clock, intents: stores.deliveryIntents)
         self.delivery = delivery
         let heartbeat = HeartbeatRuntime(
             agent: agent, store: stores.heartbeat, delivery: delivery, bus: bus, clock: clock, schedulerClock: schedulerClock, logger: logger)

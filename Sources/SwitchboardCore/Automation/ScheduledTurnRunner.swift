@@ -47,6 +47,14 @@ struct ScheduledTurnRunner: JobActionRunning {
         case let target where target.hasPrefix("session:"): sessionKey = String(target.dropFirst("session:".count))
         default: if let key = job.sessionKey, job.sessionTarget == "current" { sessionKey = key }
         }
+        let intent = announceIntent(job, agentId: agentId, runId: run.runId)
+        if let intent {
+            do {
+                try await delivery.promise(intent)
+            } catch {
+                return JobOutcome(status: .error, error: "could not save the delivery before the turn: \(error)")
+            }
+        }
         let request = RunRequest(
             runId: "cron-\(run.runId)", sessionKey: sessionKey, agentId: agentId, message: message, origin: .agent, connectionId: nil, timeoutMs: timeoutMs,
             model: model, extraSystemPrompt: nil)
@@ -59,33 +67,34 @@ struct ScheduledTurnRunner: JobActionRunning {
         } catch {
             return JobOutcome(status: .error, error: "could not start the agent turn: \(error)")
         }
+        // nil: the gateway is stopping; a promised delivery is finished at the next start.
         guard let result = await handle.waitForResult() else {
             return JobOutcome(status: .error, error: "the agent turn did not finish (the gateway is stopping)")
         }
+        var deliveryStatus = intent == nil ? "not-requested" : "not-delivered"
+        var problem: String?
+        if let intent {
+            switch await delivery.fulfil(intent, text: result.status == .ok ? result.text : nil) {
+            case .queued?: deliveryStatus = "delivered"
+            case .noTarget(let reason)?, .failed(let reason)?: problem = "delivery: \(reason)"
+            case nil: break
+            }
+        }
         switch result.status {
         case .ok:
-            let (deliveryStatus, problem) = await announce(result.text, job: job, agentId: agentId, runId: run.runId)
             return JobOutcome(status: .ok, error: problem, summary: result.text, deliveryStatus: deliveryStatus)
         case .error:
-            return JobOutcome(status: .error, error: result.errorMessage ?? "the agent turn failed", summary: result.text, deliveryStatus: "not-delivered")
+            return JobOutcome(status: .error, error: result.errorMessage ?? "the agent turn failed", summary: result.text, deliveryStatus: deliveryStatus)
         case .aborted:
-            return JobOutcome(status: .error, error: "the agent turn was aborted (\(result.stopReason ?? "stop"))", deliveryStatus: "not-delivered")
+            return JobOutcome(status: .error, error: "the agent turn was aborted (\(result.stopReason ?? "stop"))", deliveryStatus: deliveryStatus)
         }
     }
 
-    /// Delivers the answer when the job asks (`delivery.mode: announce`); an empty answer or
-    /// one that is only `NO_REPLY`/`HEARTBEAT_OK` is not sent.
-    private func announce(_ text: String, job: ScheduledJob, agentId: String, runId: String) async -> (status: String, problem: String?) {
-        guard job.delivery?["mode"]?.stringValue == "announce" else { return ("not-requested", nil) }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || trimmed == BootFile.silentReplyToken || trimmed == HeartbeatSettings.okToken { return ("not-delivered", nil) }
-        let target = job.delivery?["channel"]?.stringValue ?? "last"
-        let outcome = await delivery.deliver(
-            trimmed, target: target, to: job.delivery?["to"]?.stringValue, accountId: job.delivery?["accountId"]?.stringValue, agentId: agentId,
-            idempotencyKey: "cron:\(runId)")
-        switch outcome {
-        case .queued: return ("delivered", nil)
-        case .noTarget(let reason), .failed(let reason): return ("not-delivered", "delivery: \(reason)")
-        }
+    /// The promise a job with `delivery: {mode: "announce"}` makes (channel default `last`).
+    private func announceIntent(_ job: ScheduledJob, agentId: String, runId: String) -> DeliveryIntent? {
+        guard job.delivery?["mode"]?.stringValue == "announce" else { return nil }
+        return DeliveryIntent(
+            runId: "cron-\(runId)", agentId: agentId, target: job.delivery?["channel"]?.stringValue ?? "last", to: job.delivery?["to"]?.stringValue,
+            accountId: job.delivery?["accountId"]?.stringValue, idempotencyKey: "cron:\(runId)")
     }
 }

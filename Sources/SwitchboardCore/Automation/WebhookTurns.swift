@@ -53,6 +53,14 @@ final class WebhookTurns: Service, Sendable {
 
     func start(_ turn: WebhookTurn, runId: String) async throws -> Accepted {
         let prompt = "Webhook \(turn.name):\n" + UntrustedContent.wrap(turn.message, source: "webhook \(turn.name)")
+        if turn.deliver {
+            do {
+                try await delivery.promise(
+                    DeliveryIntent(runId: runId, agentId: turn.agentId, target: turn.channel, to: turn.to, accountId: nil, idempotencyKey: "hook:\(runId)"))
+            } catch {
+                throw StoreFailure.error(error, doing: "saving the webhook's delivery", logger: logger)
+            }
+        }
         let request = RunRequest(
             runId: runId, sessionKey: turn.sessionKey, agentId: turn.agentId, message: prompt, origin: .agent, connectionId: nil,
             timeoutMs: turn.timeoutMs ?? agent.config.timeoutSeconds * 1000, model: turn.model, extraSystemPrompt: nil)
@@ -72,6 +80,8 @@ final class WebhookTurns: Service, Sendable {
                 try? await gracefulShutdown()
                 self.started.continuation.finish()
             }
+            // Answers promised before the last stop (webhook turns and cron announces alike).
+            group.addTask { await self.delivery.recover(agent: self.agent, logger: self.logger) }
             for await (turn, handle) in started.stream {
                 group.addTask { await self.follow(turn, handle) }
             }
@@ -83,10 +93,12 @@ final class WebhookTurns: Service, Sendable {
         let runId = handle.request.runId
         let text = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
         var outcome = result.status == .ok ? "answered" : "failed: \(result.errorMessage ?? result.stopReason ?? "\(result.status)")"
-        if result.status == .ok, turn.deliver, !text.isEmpty, text != BootFile.silentReplyToken, HeartbeatReply.classify(text, ackMaxChars: 0) != .acknowledged {
-            switch await delivery.deliver(text, target: turn.channel, to: turn.to, accountId: nil, agentId: turn.agentId, idempotencyKey: "hook:\(runId)") {
-            case .queued(let channel, let to, _): outcome += "; sent to \(channel) \(to)"
-            case .noTarget(let reason), .failed(let reason): outcome += "; not delivered (\(reason))"
+        if turn.deliver {
+            let intent = DeliveryIntent(runId: runId, agentId: turn.agentId, target: turn.channel, to: turn.to, accountId: nil, idempotencyKey: "hook:\(runId)")
+            switch await delivery.fulfil(intent, text: result.status == .ok ? text : nil) {
+            case .queued(let channel, let to, _)?: outcome += "; sent to \(channel) \(to)"
+            case .noTarget(let reason)?, .failed(let reason)?: outcome += "; not delivered (\(reason))"
+            case nil: break
             }
         }
         logger.info("webhook turn finished", metadata: ["sb.run": "\(runId)", "hook": "\(turn.name)", "outcome": "\(outcome)"])

@@ -40,7 +40,7 @@ public struct GatewayApplication: Sendable {
             journal: SQLiteRunJournal(database: database, sessions: sessions),
             automation: AutomationStores(
                 jobs: SQLiteJobStore(database: database), hookRuns: SQLiteHookRunStore(database: database), hookQueue: SQLiteHookRunStore(database: database),
-                heartbeat: SQLiteHeartbeatStore(database: database)),
+                heartbeat: SQLiteHeartbeatStore(database: database), deliveryIntents: SQLiteDeliveryIntentStore(database: database)),
             storeHealth: database.health
         ) { parts in
             var registry = MethodRegistry()

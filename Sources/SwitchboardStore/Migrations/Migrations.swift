@@ -185,18 +185,6 @@ enum Migrations {
             }
             try db.create(index: "hook_run_name", on: "hook_run", columns: ["hook_name", "seq"])
         }
-        migrator.registerMigration("v10-hook-queue") { db in
-            // Hook runs are stored when their event fires and removed when they are logged.
-            try db.create(table: "hook_queue") { table in
-                table.autoIncrementedPrimaryKey("id")
-                table.column("hook", .text).notNull()
-                table.column("event", .text).notNull()
-                table.column("attempts", .integer).notNull().defaults(to: 0)
-                table.column("next_attempt_at", .integer).notNull()
-                table.column("running", .boolean).notNull().defaults(to: false)
-                table.column("queued_at", .integer).notNull()
-            }
-        }
         migrator.registerMigration("v9-heartbeat") { db in
             // System events wait here for the main session's next heartbeat; `run_id` is the
             // heartbeat turn that took them (checked against `agent_run` after a crash).
@@ -216,6 +204,30 @@ enum Migrations {
                 table.column("pending_run_id", .text)
                 table.column("last_sent_text", .text)
                 table.column("last_sent_at", .integer)
+            }
+        }
+        migrator.registerMigration("v10-hook-queue") { db in
+            // Hook runs are stored when their event fires and removed when they are logged.
+            try db.create(table: "hook_queue") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("hook", .text).notNull()
+                table.column("event", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("next_attempt_at", .integer).notNull()
+                table.column("running", .boolean).notNull().defaults(to: false)
+                table.column("queued_at", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("v11-delivery-intents") { db in
+            // Answers promised to a chat (webhook turns, cron announce), until they are in the outbox.
+            try db.create(table: "delivery_intent") { table in
+                table.column("run_id", .text).primaryKey()
+                table.column("agent_id", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("recipient", .text)
+                table.column("account_id", .text)
+                table.column("idempotency_key", .text).notNull()
+                table.column("created_at", .integer).notNull()
             }
         }
         return migrator
