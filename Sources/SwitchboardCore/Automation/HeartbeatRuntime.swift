@@ -79,7 +79,9 @@ final class HeartbeatRuntime: Service, Sendable {
             if let json = state.lastEventJSON, let event = try? JSONDecoder().decode(HeartbeatEventPayload.self, from: Data(json.utf8)) {
                 lastEvent.withLock { $0 = event }
             }
+            // The turn a stop left first (its own events), then every other claim.
             if let runId = state.pendingRunId { await recover(runId: runId, state: state) }
+            try await store.recoverSystemEvents()
         } catch {
             logger.error("could not read the heartbeat state", metadata: ["error": "\(error)"])
         }

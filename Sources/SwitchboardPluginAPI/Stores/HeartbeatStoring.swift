@@ -36,13 +36,16 @@ public struct HeartbeatState: Sendable, Hashable {
 ///
 /// Events are taken by a heartbeat turn in two steps, so a crash never loses one and a turn
 /// that ran never repeats it: ``claimSystemEvents(ids:runId:)`` before the turn is journaled,
-/// ``finishSystemEvents(runId:consumed:)`` after it. Events whose turn never got journaled, or
-/// was interrupted, are pending again; events whose turn finished are deleted.
+/// ``finishSystemEvents(runId:consumed:)`` after it. After a crash, ``recoverSystemEvents()``
+/// settles the claims the last run left.
 public protocol HeartbeatStoring: Sendable {
     /// Queues an event; nil (nothing stored) when `sessionKey` already has `limit` waiting.
     func enqueueSystemEvent(sessionKey: String, text: String, source: String, nowMs: Int, limit: Int) async throws -> SystemEventRecord?
-    /// Events not taken by a live or finished turn, oldest first.
+    /// Events no turn has taken, oldest first.
     func pendingSystemEvents(sessionKey: String) async throws -> [SystemEventRecord]
+    /// At start, before the first heartbeat: deletes the events of turns that finished and
+    /// gives back those of turns that never got journaled, failed or were cut off.
+    func recoverSystemEvents() async throws
     func claimSystemEvents(ids: [Int64], runId: String) async throws
     /// `consumed`: the turn ran, the events are deleted; otherwise they are pending again.
     func finishSystemEvents(runId: String, consumed: Bool) async throws

@@ -21,19 +21,23 @@ public struct SQLiteHeartbeatStore: HeartbeatStoring {
     }
 
     public func pendingSystemEvents(sessionKey: String) async throws -> [SystemEventRecord] {
-        try await database.write { db in
-            // A finished turn consumed its events; a turn that was never journaled or was
-            // interrupted did not: its events are pending again.
-            try db.execute(
-                sql: "DELETE FROM system_event WHERE run_id IN (SELECT run_id FROM agent_run WHERE state = 'done') AND session_key = ?", arguments: [sessionKey])
-            try db.execute(
-                sql: """
-                    UPDATE system_event SET run_id = NULL WHERE session_key = ? AND run_id IS NOT NULL
-                    AND run_id NOT IN (SELECT run_id FROM agent_run WHERE state IN ('queued', 'running'))
-                    """, arguments: [sessionKey])
+        try await database.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM system_event WHERE session_key = ? AND run_id IS NULL ORDER BY id"), arguments: [sessionKey])
             return rows.map { SystemEventRecord(id: $0["id"], sessionKey: $0["session_key"], text: $0["text"], source: $0["source"], createdAtMs: $0["created_at"]) }
+        }
+    }
+
+    public func recoverSystemEvents() async throws {
+        try await database.write { db in
+            // A turn that finished consumed its events; one that was never journaled, failed or
+            // was interrupted did not: its events are pending again.
+            try db.execute(sql: "DELETE FROM system_event WHERE run_id IN (SELECT run_id FROM agent_run WHERE state = 'done' AND outcome = 'ok')")
+            try db.execute(
+                sql: """
+                    UPDATE system_event SET run_id = NULL WHERE run_id IS NOT NULL
+                    AND run_id NOT IN (SELECT run_id FROM agent_run WHERE state IN ('queued', 'running'))
+                    """)
         }
     }
 
