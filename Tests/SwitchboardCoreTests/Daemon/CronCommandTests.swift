@@ -54,4 +54,26 @@ struct CronCommandTests {
             #expect(try await runCLI(["gateway", "stop"], stateDir: stateDir).code == 0)
         }
     }
+
+    @Test("system event queues for the heartbeat, system heartbeat last / disable / enable, status shows the heartbeat")
+    func systemCommands() async throws {
+        try await withStateDir { stateDir in
+            let start = try await runCLI(["gateway", "start", "--port", "0"], stateDir: stateDir)
+            #expect(start.code == 0, "\(start.output)")
+            let port = try unwrap(InstanceLock.inspect(stateDir: stateDir)?.record.port, "port")
+            let url = ["SWITCHBOARD_GATEWAY_URL": "ws://127.0.0.1:\(port)"]
+            let queued = try await runCLI(["system", "event", "--text", "the backup finished"], stateDir: stateDir, extra: url)
+            #expect(queued.code == 0 && queued.output.contains("queued (event") && queued.output.contains("1 waiting"), "\(queued.output)")
+            let bad = try await runCLI(["system", "event", "--text", "x", "--mode", "later"], stateDir: stateDir, extra: url)
+            #expect(bad.code != 0 && bad.output.contains("--mode"), "\(bad.output)")
+            let last = try await runCLI(["system", "heartbeat", "last"], stateDir: stateDir, extra: url)
+            #expect(last.code == 0 && last.output.contains("no heartbeat yet"), "\(last.output)")
+            let paused = try await runCLI(["system", "heartbeat", "disable"], stateDir: stateDir, extra: url)
+            #expect(paused.output.contains("heartbeats paused"), "\(paused.output)")
+            let status = try await runCLI(["status"], stateDir: stateDir, extra: url)
+            #expect(status.output.contains("heartbeat  paused; 1 events waiting"), "\(status.output)")
+            #expect(try await runCLI(["system", "heartbeat", "enable"], stateDir: stateDir, extra: url).output.contains("heartbeats enabled"))
+            #expect(try await runCLI(["gateway", "stop"], stateDir: stateDir).code == 0)
+        }
+    }
 }
