@@ -81,7 +81,9 @@ struct ClientOptions: ParsableArguments {
             case "AUTH_PASSWORD_MISSING", "AUTH_PASSWORD_MISMATCH":
                 text += "\n  pass --password or set SWITCHBOARD_GATEWAY_PASSWORD"
             case "PAIRING_REQUIRED":
-                text += "\n  this CLI's device is not paired with that gateway; approve it there, or retry with --no-device and the shared token"
+                if gatewayError.details?["requestId"]?.stringValue == nil {
+                    text += "\n  this CLI's device is not paired with that gateway; approve it there, or retry with --no-device and the shared token"
+                }
             default: break
             }
             return text

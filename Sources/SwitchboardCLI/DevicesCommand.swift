@@ -3,11 +3,15 @@ import Foundation
 import SwitchboardClient
 import SwitchboardProtocol
 
-/// `switchboard devices list|revoke|rotate|remove`: the devices that hold gateway tokens.
+/// `switchboard devices list|approve|reject|revoke|rotate|remove`: devices waiting for approval
+/// and the devices that hold gateway tokens.
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "devices", abstract: "List paired devices and take their tokens away.",
-        subcommands: [DevicesListCommand.self, DevicesRevokeCommand.self, DevicesRotateCommand.self, DevicesRemoveCommand.self]
+        commandName: "devices", abstract: "Approve or reject devices waiting to pair, list paired devices and take their tokens away.",
+        subcommands: [
+            DevicesListCommand.self, DevicesApproveCommand.self, DevicesRejectCommand.self, DevicesRevokeCommand.self, DevicesRotateCommand.self,
+            DevicesRemoveCommand.self,
+        ]
     )
 }
 
@@ -22,6 +26,13 @@ struct DevicesListCommand: AsyncParsableCommand {
             print(GatewayJSON.string(result))
             return
         }
+        for request in result.pending {
+            let name = [request.displayName, request.clientId, request.platform].compactMap { $0 }.joined(separator: ", ")
+            let lapses = request.expiresAtMs.map { " (lapses in \(max(0, ($0 - Int(Date().timeIntervalSince1970 * 1000)) / 1000)) s)" } ?? ""
+            print("waiting  \(request.requestId)  \(name.isEmpty ? "unnamed" : name) from \(request.remoteIp ?? "?")\(lapses)")
+            print("    \(request.role ?? "operator"): \((request.scopes ?? []).joined(separator: " "))\(request.isRepair == true ? "  (asks for more than it has)" : "")")
+        }
+        if !result.pending.isEmpty { print("Approve: switchboard devices approve <requestId>; reject: switchboard devices reject <requestId>.\n") }
         guard !result.paired.isEmpty else {
             print("No paired devices.")
             return

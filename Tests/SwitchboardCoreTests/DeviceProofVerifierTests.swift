@@ -64,7 +64,8 @@ struct DeviceProofVerifierTests {
         var auth = GatewayConfiguration.Auth()
         auth.token = "shared"
         let authenticator = ConnectAuthenticator(
-            auth: auth, verifier: verifier, limiter: AuthRateLimiter(maxAttempts: 5, windowMs: 60_000), devices: store
+            auth: auth, verifier: verifier, limiter: AuthRateLimiter(maxAttempts: 5, windowMs: 60_000), devices: store,
+            pairings: PendingDevicePairings(maxPending: 4, ttlMs: 300_000)
         )
         let params = try signed(.test(token: "shared"))
         func facts(loopback: Bool) -> ConnectAuthenticator.Facts {
@@ -74,9 +75,9 @@ struct DeviceProofVerifierTests {
             _ = try await authenticator.authenticate(facts(loopback: false))
             Issue.record("a remote unknown device must not be admitted")
         } catch {
-            #expect(error.error.code == .notPaired && error.error.message == "pairing required")
+            #expect(error.error.code == .notPaired && error.error.message.hasPrefix("pairing required: waiting for approval"))
             #expect(error.error.detailCode == .pairingRequired && error.closeCode == 1008)
-            #expect(error.error.details?["reason"] == "not-paired")
+            #expect(error.error.details?["reason"] == "not-paired" && error.requested?.deviceId == identity.id)
         }
         #expect(try await store.allDevices().isEmpty)
         let accepted = try await authenticator.authenticate(facts(loopback: true))
@@ -86,5 +87,53 @@ struct DeviceProofVerifierTests {
         // Once paired, the same device is admitted from anywhere.
         let again = try await authenticator.authenticate(facts(loopback: false))
         #expect(again.deviceToken == stored.token && again.approvedDevice == nil)
+    }
+
+    @Test("a remote device: pairing request, approval, then it collects its token once by signing alone and uses the token after")
+    func remoteApprovalFlow() async throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = SQLiteDeviceStore(database: try GatewayDatabase(path: directory + "/db.sqlite"))
+        var auth = GatewayConfiguration.Auth()
+        auth.token = "shared"
+        let pairings = PendingDevicePairings(maxPending: 1, ttlMs: 300_000)
+        let authenticator = ConnectAuthenticator(
+            auth: auth, verifier: verifier, limiter: AuthRateLimiter(maxAttempts: 50, windowMs: 60_000), devices: store, pairings: pairings)
+        func remote(_ params: ConnectParams) -> ConnectAuthenticator.Facts {
+            .init(params: params, protocolVersion: 4, challengeNonce: "n-1", remoteAddress: "192.0.2.7", isLoopback: false, nowMs: now)
+        }
+        func rejection(_ params: ConnectParams) async -> ConnectAuthenticator.Rejection? {
+            do {
+                _ = try await authenticator.authenticate(remote(params))
+                return nil
+            } catch { return error }
+        }
+        // Without the shared secret a stranger cannot even ask.
+        #expect(await rejection(try signed(.test(token: nil)))?.error.detailCode == .authTokenMissing)
+        #expect(pairings.list(nowMs: now).isEmpty)
+        let asked = await rejection(try signed(.test(token: "shared")))
+        let request = try #require(asked?.requested)
+        #expect(pairings.list(nowMs: now).map(\.requestId) == [request.requestId])
+        // A second stranger finds the queue full (gateway.pairing.maxPending = 1).
+        let other = DeviceIdentity()
+        var otherParams = ConnectParams.test(token: "shared")
+        otherParams.device = try other.proof(version: .v2, params: otherParams, nonce: "n-1", signedAtMs: now)
+        #expect(await rejection(otherParams)?.error.message.contains("gateway.pairing.maxPending") == true)
+
+        // Approval (what device.pair.approve stores), then the device connects with no secret at all.
+        let taken = try #require(pairings.take(requestId: request.requestId, nowMs: now))
+        try await store.save(
+            PairedDevice(
+                deviceId: taken.deviceId, role: "operator", publicKey: taken.publicKey, scopes: taken.scopes ?? [], token: "device-token-1",
+                displayName: nil, platform: nil, clientId: nil, approvedAtMs: now, lastSeenAtMs: nil, pairedWithoutAuth: false))
+        pairings.approved(.init(deviceId: taken.deviceId, role: "operator"), nowMs: now)
+        let collected = try await authenticator.authenticate(remote(try signed(.test(token: nil))))
+        #expect(collected.deviceToken == "device-token-1")
+        // Once: the next secret-less connect needs the token it collected.
+        #expect(await rejection(try signed(.test(token: nil)))?.error.detailCode == .authTokenMissing)
+        var withToken = ConnectParams.test(token: nil)
+        withToken.auth = ConnectAuth(deviceToken: "device-token-1")
+        let admitted = try await authenticator.authenticate(remote(try signed(withToken)))
+        #expect(admitted.principal.method == .deviceToken)
     }
 }

@@ -33,12 +33,15 @@ struct ConnectAuthenticator: Sendable {
     struct Rejection: Error, Sendable {
         var error: GatewayError
         var closeCode: UInt16 = 1008
+        /// A pairing request this connect created (announced as `device.pair.requested`).
+        var requested: DevicePairRequest? = nil
     }
 
     var auth: GatewayConfiguration.Auth
     var verifier: DeviceProofVerifier
     var limiter: AuthRateLimiter
     var devices: any DeviceStoring
+    var pairings: PendingDevicePairings
 
     func authenticate(_ facts: Facts) async throws(Rejection) -> Acceptance {
         let params = facts.params
@@ -104,6 +107,16 @@ struct ConnectAuthenticator: Sendable {
         case .failure(let sharedError):
             // The shared secret failed: a valid device token for this (device, role) still admits it.
             let candidate = params.auth?.deviceToken ?? params.auth?.token
+            // An approved device collects its token once by its signature alone (it sent no secret).
+            if let record, covered, candidate == nil, params.auth?.password == nil,
+                pairings.claim(.init(deviceId: device.id, role: role.rawValue), nowMs: facts.nowMs)
+            {
+                try? await devices.touch(deviceId: device.id, role: role.rawValue, atMs: facts.nowMs)
+                return Acceptance(
+                    principal: principal(params, role: role, scopes: scopes, deviceId: device.id, method: .deviceToken),
+                    deviceToken: record.token, issuedAtMs: record.approvedAtMs
+                )
+            }
             guard let record, let candidate, SecretComparison.equal(candidate, record.token) else {
                 limiter.recordFailure(key: facts.limiterKey, nowMs: facts.nowMs)
                 if params.auth?.deviceToken != nil {
@@ -122,7 +135,7 @@ struct ConnectAuthenticator: Sendable {
                 throw Rejection(error: error)
             }
             guard covered else {
-                throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: "scope-upgrade"))
+                throw requestPairing(device, facts: facts, role: role, scopes: scopes, reason: "scope-upgrade")
             }
             // Paired while the gateway had no auth (by anyone on the machine): not a credential now.
             if record.pairedWithoutAuth && auth.effectiveMode != .none {
@@ -152,7 +165,7 @@ struct ConnectAuthenticator: Sendable {
             // for what WebChat needs: a page never pairs itself into privileged scopes.
             let pageMayPair = facts.browserOrigin == nil || auth.effectiveMode != .none || BrowserScopes.privileged(in: scopes) == nil
             guard facts.isLoopback, pageMayPair else {
-                throw Rejection(error: pairingRequired(device, role: role, scopes: scopes, reason: record == nil ? "not-paired" : "scope-upgrade"))
+                throw requestPairing(device, facts: facts, role: role, scopes: scopes, reason: record == nil ? "not-paired" : "scope-upgrade")
             }
             // Loopback devices are approved silently (§2.7); an upgrade keeps earlier scopes.
             let approvedScopes = Array(Set((record?.scopes ?? []) + scopes.map(\.rawValue))).sorted()
@@ -224,6 +237,44 @@ struct ConnectAuthenticator: Sendable {
                 "pauseReconnect": true,
             ]
         )
+    }
+
+    /// Files (or finds) the device's pairing request and refuses the connect with its id and
+    /// what to run on the gateway host.
+    private func requestPairing(_ device: VerifiedDevice, facts: Facts, role: GatewayRole, scopes: [OperatorScope], reason: String) -> Rejection {
+        let params = facts.params
+        var template = DevicePairRequest(requestId: "", deviceId: device.id, publicKey: device.publicKey, ts: facts.nowMs)
+        template.displayName = params.client.displayName
+        template.platform = params.client.platform
+        template.deviceFamily = params.client.deviceFamily
+        template.clientId = params.client.id
+        template.clientMode = params.client.mode
+        template.role = role.rawValue
+        template.roles = [role.rawValue]
+        template.scopes = scopes.map(\.rawValue)
+        template.remoteIp = facts.remoteAddress
+        template.isRepair = reason != "not-paired"
+        var error = pairingRequired(device, role: role, scopes: scopes, reason: reason)
+        let request: DevicePairRequest
+        var created = false
+        switch pairings.request(template, nowMs: facts.nowMs) {
+        case .created(let new):
+            request = new
+            created = true
+        case .existing(let existing):
+            request = existing
+        case .full:
+            error.message = "pairing required, but \(pairings.maxPending) requests already wait (gateway.pairing.maxPending); approve or reject them on the gateway host (switchboard devices list) and retry"
+            return Rejection(error: error)
+        }
+        let minutes = max(1, ((request.expiresAtMs ?? facts.nowMs) - facts.nowMs + 59_999) / 60_000)
+        error.message =
+            "pairing required: waiting for approval — run `switchboard devices approve \(request.requestId)` on the gateway host (the request lapses in \(minutes) min; connect again after it is approved)"
+        if case .object(var details) = error.details {
+            details["requestId"] = .string(request.requestId)
+            error.details = .object(details)
+        }
+        return Rejection(error: error, requested: created ? request : nil)
     }
 
     private func principal(_ params: ConnectParams, role: GatewayRole, scopes: [OperatorScope], deviceId: String?, method: Principal.Method) -> Principal {

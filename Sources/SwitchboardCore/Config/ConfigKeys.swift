@@ -54,6 +54,8 @@ public enum ConfigKeys {
         int("gateway.maxBufferedBytes", \.gateway.maxBufferedBytes, 1024...(1024 * 1024 * 1024), help: "outbound queue per connection"),
         int("gateway.maxInFlightRequests", \.gateway.maxInFlightRequests, 1...10_000, help: "concurrent requests per connection"),
         int("gateway.closeTimeoutMs", \.gateway.closeTimeoutMs, 100...60_000, help: "wait for the client's close frame"),
+        int("gateway.pairing.maxPending", \.gateway.pairingMaxPending, 1...10_000, help: "device pairing requests waiting for approval; more are refused"),
+        int("gateway.pairing.requestTtlMs", \.gateway.pairingRequestTtlMs, 10_000...86_400_000, help: "how long a device pairing request (and an approval not yet collected) lives"),
         int("gateway.deviceSignatureSkewMs", \.gateway.deviceSignatureSkewMs, 1_000...3_600_000, help: "allowed device clock skew"),
         int("gateway.idempotency.ttlMs", \.gateway.idempotency.ttlMs, 1_000...86_400_000, help: "idempotency cache entry lifetime"),
         int("gateway.idempotency.maxEntries", \.gateway.idempotency.maxEntries, 1...1_000_000, help: "idempotency cache size"),

@@ -57,6 +57,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// How often freed heap is handed back to the OS (glibc keeps it otherwise); 0 disables.
         public var memoryTrimIntervalMs = 30_000
         public var reload = Reload()
+        /// Device pairing requests waiting for approval: how many, and for how long.
+        public var pairingMaxPending = 32
+        public var pairingRequestTtlMs = 300_000
         /// Serve `GET /metrics` (behind the gateway auth when auth is on).
         public var metricsEnabled = true
         /// `config.set`/`patch`/`apply` calls allowed per method per minute.

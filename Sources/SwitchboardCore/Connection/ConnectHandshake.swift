@@ -25,6 +25,11 @@ struct ConnectHandshake {
                 "connect rejected",
                 metadata: ["sb.error.code": "\(error.error.code.rawValue)", "sb.error.detail": "\(error.error.detailCode?.rawValue ?? "")"]
             )
+            if var request = error.requested {
+                // OpenClaw's event schema is closed: the lapse time is in device.pair.list only.
+                request.expiresAtMs = nil
+                runtime.bus.broadcast(DevicePairRequestedEvent.self, request)
+            }
             connection.send(Dispatcher.errorFrame(id: id, error.error))
             connection.queue.requestClose(code: error.closeCode, reason: error.error.message)
             return false

@@ -21,7 +21,7 @@ struct DeviceMethods {
                     approvedAtMs: roles.map(\.approvedAtMs).min() ?? first.approvedAtMs, pairedWithoutAuth: roles.contains { $0.pairedWithoutAuth }
                 )
             }
-            return DevicePairList.Result(paired: paired)
+            return DevicePairList.Result(pending: parts.pairings.list(nowMs: parts.clock.nowMs()), paired: paired)
         }
         registry.register(DevicePairRemove.self) { params, _ in
             guard !(try await devices.allDevices()).filter({ $0.deviceId == params.deviceId }).isEmpty else {

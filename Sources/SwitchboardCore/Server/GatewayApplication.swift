@@ -55,6 +55,7 @@ public struct GatewayApplication: Sendable {
             CronMethods(parts: parts).register(into: &registry)
             HooksMethods(parts: parts).register(into: &registry)
             HeartbeatMethods(parts: parts).register(into: &registry)
+            DevicePairingMethods(parts: parts).register(into: &registry)
             return registry
         }
     }

@@ -27,6 +27,8 @@ final class GatewayRuntime: Sendable {
     let boundPort: PortBox
     let browserGuard: BrowserGuard
     let authLimiter: AuthRateLimiter
+    /// Device pairing requests waiting for an operator.
+    let pairings: PendingDevicePairings
     let agent: AgentRuntime
     let channels: ChannelRuntime
     let automation: AutomationRuntime
@@ -57,6 +59,8 @@ final class GatewayRuntime: Sendable {
         self.browserGuard = BrowserGuard(configuration: loaded.configuration, boundPort: boundPort)
         let authLimiter = AuthRateLimiter(maxAttempts: config.auth.rateLimitMaxAttempts, windowMs: config.auth.rateLimitWindowMs)
         self.authLimiter = authLimiter
+        let pairings = PendingDevicePairings(maxPending: config.pairingMaxPending, ttlMs: config.pairingRequestTtlMs)
+        self.pairings = pairings
         self.agent = AgentRuntime(
             loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal, bus: bus, clock: clock,
             logger: logger
@@ -72,13 +76,14 @@ final class GatewayRuntime: Sendable {
             auth: config.auth,
             verifier: DeviceProofVerifier(skewMs: config.deviceSignatureSkewMs),
             limiter: authLimiter,
-            devices: devices
+            devices: devices,
+            pairings: pairings
         )
         self.registry = build(
             GatewayRuntimeParts(
                 loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent, channels: channels, automation: automation, devices: devices
+                agent: agent, channels: channels, automation: automation, devices: devices, pairings: pairings
             )
         )
     }
@@ -113,6 +118,7 @@ struct GatewayRuntimeParts: Sendable {
     let channels: ChannelRuntime
     let automation: AutomationRuntime
     let devices: any DeviceStoring
+    let pairings: PendingDevicePairings
 }
 
 /// What outlives one gateway generation, or steers it from outside: the live configuration

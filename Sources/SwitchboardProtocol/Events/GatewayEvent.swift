@@ -37,6 +37,7 @@ public enum EventCatalog {
         HealthEvent.self,
         ShutdownEvent.self,
         ConfigChangedEvent.self,
+        DevicePairRequestedEvent.self,
         DevicePairResolvedEvent.self,
         AgentEvent.self,
         ChatEvent.self,

@@ -35,6 +35,8 @@ public enum MethodCatalog {
         ChannelsPairingList.self,
         ChannelsPairingApprove.self,
         DevicePairList.self,
+        DevicePairApprove.self,
+        DevicePairReject.self,
         DevicePairRemove.self,
         DeviceTokenRotate.self,
         DeviceTokenRevoke.self,

@@ -117,6 +117,16 @@ extension OpenClawConformanceTests {
         try await socket.call("device.token.revoke", params: ["deviceId": .string(first.id), "role": "operator"])
         try await socket.call("device.pair.remove", params: ["deviceId": .string(second.id)])
 
+        // A page asking for admin waits for approval: device.pair.requested, approve one, reject another.
+        for decision in ["approve", "reject"] {
+            let page = DeviceIdentity()
+            mark = socket.received
+            let refused = try await DevicePairingApprovalTests.pageConnect(gateway, identity: page, scopes: [.admin])
+            let requestId = try unwrap(refused["error"]?["details"]?["requestId"])
+            _ = try await socket.until(after: mark) { $0["event"] == "device.pair.requested" && $0["payload"]?["requestId"] == requestId }
+            try await socket.call("device.pair.\(decision)", params: ["requestId": requestId])
+        }
+
         // A health event and a tick (the gateway ticks every 200 ms in this test).
         _ = try await socket.until { $0["event"] == "tick" }
         mark = socket.received

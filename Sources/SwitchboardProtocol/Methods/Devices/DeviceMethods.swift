@@ -8,16 +8,18 @@ public enum DevicePairList: GatewayMethod {
     public typealias Params = EmptyParams
 
     public struct Result: Codable, Sendable, Hashable, JSONSchemaDescribable {
-        public var pending: [JSONValue]
+        public var pending: [DevicePairRequest]
         public var paired: [PairedDeviceSummary]
 
-        public init(pending: [JSONValue] = [], paired: [PairedDeviceSummary]) {
+        public init(pending: [DevicePairRequest] = [], paired: [PairedDeviceSummary]) {
             self.pending = pending
             self.paired = paired
         }
 
         public static var jsonSchema: JSONSchema {
-            .object(.init("pending", .array(items: .any()), required: true), .init("paired", .array(items: PairedDeviceSummary.jsonSchema), required: true))
+            .object(
+                .init("pending", .array(items: DevicePairRequest.jsonSchema), required: true),
+                .init("paired", .array(items: PairedDeviceSummary.jsonSchema), required: true))
         }
     }
 }
