@@ -10,6 +10,8 @@ struct ConnectAuthenticator: Sendable {
         var protocolVersion: Int
         var challengeNonce: String
         var remoteAddress: String
+        /// Loopback, or (with `gateway.pairing.trustHostAddresses`) one of the host's own
+        /// addresses: a device connecting from there is paired silently.
         var isLoopback: Bool
         var nowMs: Int
         /// The page origin of a browser client (its WebSocket upgrade carried `Origin`); nil for

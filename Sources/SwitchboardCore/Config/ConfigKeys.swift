@@ -56,6 +56,7 @@ public enum ConfigKeys {
         int("gateway.closeTimeoutMs", \.gateway.closeTimeoutMs, 100...60_000, help: "wait for the client's close frame"),
         int("gateway.pairing.maxPending", \.gateway.pairingMaxPending, 1...10_000, help: "device pairing requests waiting for approval; more are refused"),
         int("gateway.pairing.requestTtlMs", \.gateway.pairingRequestTtlMs, 10_000...86_400_000, help: "how long a device pairing request (and an approval not yet collected) lives"),
+        bool("gateway.pairing.trustHostAddresses", \.gateway.pairingTrustHostAddresses, help: "devices connecting from this host's own LAN/tailnet addresses count as local"),
         int("gateway.deviceSignatureSkewMs", \.gateway.deviceSignatureSkewMs, 1_000...3_600_000, help: "allowed device clock skew"),
         int("gateway.idempotency.ttlMs", \.gateway.idempotency.ttlMs, 1_000...86_400_000, help: "idempotency cache entry lifetime"),
         int("gateway.idempotency.maxEntries", \.gateway.idempotency.maxEntries, 1...1_000_000, help: "idempotency cache size"),

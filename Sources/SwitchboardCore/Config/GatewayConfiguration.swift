@@ -60,6 +60,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// Device pairing requests waiting for approval: how many, and for how long.
         public var pairingMaxPending = 32
         public var pairingRequestTtlMs = 300_000
+        /// Treat devices connecting from the host's own non-loopback addresses as local
+        /// (paired silently like loopback ones).
+        public var pairingTrustHostAddresses = false
         /// Serve `GET /metrics` (behind the gateway auth when auth is on).
         public var metricsEnabled = true
         /// `config.set`/`patch`/`apply` calls allowed per method per minute.

@@ -14,7 +14,9 @@ struct ConnectHandshake {
     func connect(id: String, params: ConnectParams, version: Int, nonce: String) async -> Bool {
         let facts = ConnectAuthenticator.Facts(
             params: params, protocolVersion: version, challengeNonce: nonce, remoteAddress: connection.remoteAddress,
-            isLoopback: connection.isLoopback, nowMs: runtime.clock.nowMs(), browserOrigin: session.browserOrigin
+            isLoopback: connection.isLoopback
+                || (runtime.configuration.gateway.pairingTrustHostAddresses && HostAddresses.contains(connection.remoteAddress)),
+            nowMs: runtime.clock.nowMs(), browserOrigin: session.browserOrigin
         )
         let acceptance: ConnectAuthenticator.Acceptance
         do {

@@ -59,4 +59,37 @@ struct RemotePairingTests {
         try? FileManager.default.removeItem(atPath: stateDir)
         try? FileManager.default.removeItem(atPath: remoteDir)
     }
+
+    @Test(
+        "the host's own non-loopback address is local only with gateway.pairing.trustHostAddresses",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "network namespaces cannot be created here")
+    )
+    func hostAddressTrust() async throws {
+        // The namespace only gives this host a second, non-loopback address to connect to.
+        guard let namespace = try await NetworkNamespace.create() else { return }
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        let clientDir = TestGateway.makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: stateDir)
+            try? FileManager.default.removeItem(atPath: clientDir)
+        }
+        do {
+            for trusted in [false, true] {
+                let config = #"{ gateway: { bind: "lan", auth: { token: "\#(Self.token)" }, pairing: { trustHostAddresses: \#(trusted) } } }"#
+                try await GatewayBinary.with(config: config, stateDir: stateDir) { gateway in
+                    let url = "ws://\(namespace.hostAddress):\(gateway.port)"
+                    let result = try await runCLI(["call", "health", "--url", url, "--token", Self.token], stateDir: clientDir)
+                    if trusted {
+                        #expect(result.code == 0, "\(result.output)")
+                    } else {
+                        #expect(result.code != 0 && result.output.contains("waiting for approval"), "\(result.output)")
+                    }
+                }
+            }
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+        await namespace.remove()
+    }
 }
