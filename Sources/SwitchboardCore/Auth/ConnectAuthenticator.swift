@@ -280,7 +280,9 @@ struct ConnectAuthenticator: Sendable {
     }
 
     private func principal(_ params: ConnectParams, role: GatewayRole, scopes: [OperatorScope], deviceId: String?, method: Principal.Method) -> Principal {
-        Principal(role: role, scopes: scopes, deviceId: deviceId, method: method, client: params.client, caps: Set(params.caps ?? []))
+        Principal(
+            role: role, scopes: scopes, deviceId: deviceId, method: method, client: params.client, caps: Set(params.caps ?? []),
+            commands: role == .node ? params.commands ?? [] : [], permissions: role == .node ? params.permissions ?? [:] : [:])
     }
 
     /// v3: an operator asking for no scopes gets admin; v4: default-deny (§2.5). Nodes hold none.

@@ -16,6 +16,9 @@ public struct Principal: Sendable, Hashable {
     public var method: Method
     public var client: ClientInfo
     public var caps: Set<String>
+    /// A node's declared commands and permissions (`connect.commands`, `connect.permissions`).
+    public var commands: [String] = []
+    public var permissions: [String: Bool] = [:]
 
     public func has(_ scope: OperatorScope) -> Bool {
         role == .operator && scope.isSatisfied(by: scopes)

@@ -119,6 +119,7 @@ final class ConnectionSession: @unchecked Sendable {
         connection.queue.finish()
         runtime.bus.unsubscribe(connection)
         runtime.connections.remove(connection)
+        if connection.principal?.role == .node { runtime.nodes.disconnected(connection.id) }
         if let key = connection.presenceKey, runtime.presence.remove(key: key) != nil {
             runtime.presenceNotifier.changed()
         }

@@ -56,6 +56,7 @@ public struct GatewayApplication: Sendable {
             HooksMethods(parts: parts).register(into: &registry)
             HeartbeatMethods(parts: parts).register(into: &registry)
             DevicePairingMethods(parts: parts).register(into: &registry)
+            NodeMethods(parts: parts).register(into: &registry)
             return registry
         }
     }

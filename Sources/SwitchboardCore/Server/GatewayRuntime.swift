@@ -29,6 +29,8 @@ final class GatewayRuntime: Sendable {
     let authLimiter: AuthRateLimiter
     /// Device pairing requests waiting for an operator.
     let pairings: PendingDevicePairings
+    /// Connected and paired nodes, and invocations waiting for their answers.
+    let nodes: NodeRuntime
     let agent: AgentRuntime
     let channels: ChannelRuntime
     let automation: AutomationRuntime
@@ -61,6 +63,8 @@ final class GatewayRuntime: Sendable {
         self.authLimiter = authLimiter
         let pairings = PendingDevicePairings(maxPending: config.pairingMaxPending, ttlMs: config.pairingRequestTtlMs)
         self.pairings = pairings
+        let nodes = NodeRuntime(connections: connections, devices: devices, bus: bus, clock: clock)
+        self.nodes = nodes
         self.agent = AgentRuntime(
             loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal, bus: bus, clock: clock,
             logger: logger
@@ -83,7 +87,7 @@ final class GatewayRuntime: Sendable {
             GatewayRuntimeParts(
                 loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent, channels: channels, automation: automation, devices: devices, pairings: pairings
+                agent: agent, channels: channels, automation: automation, devices: devices, pairings: pairings, nodes: nodes
             )
         )
     }
@@ -119,6 +123,7 @@ struct GatewayRuntimeParts: Sendable {
     let automation: AutomationRuntime
     let devices: any DeviceStoring
     let pairings: PendingDevicePairings
+    let nodes: NodeRuntime
 }
 
 /// What outlives one gateway generation, or steers it from outside: the live configuration

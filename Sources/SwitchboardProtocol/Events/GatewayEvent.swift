@@ -43,6 +43,8 @@ public enum EventCatalog {
         ChatEvent.self,
         CronEvent.self,
         HeartbeatEvent.self,
+        NodeInvokeRequestEvent.self,
+        NodeEventBroadcast.self,
     ]
 
     public static var descriptors: [EventDescriptor] { events.map { $0.descriptor } }

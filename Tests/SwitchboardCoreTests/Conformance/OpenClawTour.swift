@@ -127,6 +127,42 @@ extension OpenClawConformanceTests {
             try await socket.call("device.pair.\(decision)", params: ["requestId": requestId])
         }
 
+        // A node (on its own socket, recorded on the same tape): it connects with its commands,
+        // reports an event and answers an invocation; operators list, describe and rename it.
+        let node = DeviceIdentity()
+        let nodeReady = Gate()
+        let tape = socket.tape
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { nodeReady.open() }
+                _ = try await RawSocket.session(url: gateway.url) { raw in
+                    let record: @Sendable (JSONValue) -> Void = { frame in
+                        let id = frame["id"]?.stringValue ?? ""
+                        let name = id.hasPrefix("result-") ? "node.invoke.result" : id.hasPrefix("node-event") ? "node.event" : id
+                        if frame["type"] == "res" { tape.record(protocol: version, kind: "res", name: name, frame: frame) }
+                        if frame["type"] == "event" { tape.record(protocol: version, kind: "event", name: frame["event"]?.stringValue, frame: frame) }
+                    }
+                    let challenge = try unwrap(try await raw.receive(), "challenge")
+                    let params = try ScriptedNode.connectParams(identity: node, nonce: try unwrap(challenge["payload"]?["nonce"]?.stringValue), version: version)
+                    try await raw.send(json: RequestFrame(id: "node-connect", method: "connect", params: params))
+                    _ = try await raw.response(id: "node-connect")
+                    let battery: JSONValue = ["event": "battery", "payload": ["level": 80]]
+                    try await raw.send(json: RequestFrame(id: "node-event-1", method: "node.event", params: battery))
+                    if let answer = try await raw.response(id: "node-event-1") { record(answer) }
+                    nodeReady.open()
+                    try await ScriptedNode.serve(raw, nodeId: node.id, record: record)
+                }
+            }
+            await nodeReady.wait()
+            try await socket.call("node.list")
+            try await socket.call("node.describe", params: ["nodeId": .string(node.id)])
+            try await socket.call("node.invoke", params: ["nodeId": .string(node.id), "command": "echo", "params": ["x": 1], "idempotencyKey": .string("node-\(version)")])
+            try await socket.call("node.rename", params: ["nodeId": .string(node.id), "displayName": .string("tour node \(version)")])
+            _ = try await socket.until(after: 0) { $0["event"] == "node.event" }
+            try await socket.call("node.invoke", params: ["nodeId": .string(node.id), "command": "bye", "idempotencyKey": .string("node-bye-\(version)")])
+            try await group.waitForAll()
+        }
+
         // A health event and a tick (the gateway ticks every 200 ms in this test).
         _ = try await socket.until { $0["event"] == "tick" }
         mark = socket.received
