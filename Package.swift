@@ -156,6 +156,7 @@ let package = Package(
             name: "SwitchboardCLI",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardAutomation",
                 "SwitchboardClient",
                 "SwitchboardAgent",
                 "SwitchboardProtocol",

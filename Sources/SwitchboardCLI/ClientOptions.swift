@@ -40,7 +40,8 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    func clientConfiguration() throws -> GatewayClientConfiguration {
+    /// `role` picks which of the identity's device tokens is used and kept (`operator`, `node`).
+    func clientConfiguration(role: String = "operator") throws -> GatewayClientConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let paths = paths.resolve()
         // Best effort: a local config tells the port and credentials; a broken one is ignored here.
@@ -49,7 +50,7 @@ struct ClientOptions: ParsableArguments {
         let identityPath = paths.cliIdentityPath
         let identityFile = noDevice ? nil : try? DeviceIdentityFile.loadOrCreate(at: identityPath)
         let identity = try identityFile?.identity()
-        let savedToken = identityFile?.tokens["operator"]
+        let savedToken = identityFile?.tokens[role]
         return GatewayClientConfiguration(
             url: url ?? environment["SWITCHBOARD_GATEWAY_URL"] ?? "ws://127.0.0.1:\(port)",
             token: token ?? environment["SWITCHBOARD_GATEWAY_TOKEN"] ?? local?.configuration.gateway.auth.token,
@@ -62,7 +63,7 @@ struct ClientOptions: ParsableArguments {
             onDeviceToken: { token in
                 // Persist a newly issued device token so later runs authenticate with it.
                 guard token != savedToken, var file = identityFile else { return }
-                file.tokens["operator"] = token
+                file.tokens[role] = token
                 try? file.save(to: identityPath)
             }
         )

@@ -7,7 +7,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "A gateway between chat apps and an AI agent, speaking the OpenClaw gateway protocol.",
         subcommands: [
-            GatewayCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self,
+            GatewayCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, NodeCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self,
             SchemaCommand.self,
         ]
     )

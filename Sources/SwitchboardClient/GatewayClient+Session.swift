@@ -93,6 +93,10 @@ extension GatewayClient {
             minProtocol: configuration.minProtocol, maxProtocol: configuration.maxProtocol, client: configuration.client,
             caps: configuration.caps, role: configuration.role, scopes: configuration.scopes
         )
+        if configuration.role == .node {
+            params.commands = configuration.commands
+            params.permissions = configuration.permissions.isEmpty ? nil : configuration.permissions
+        }
         if configuration.token != nil || configuration.password != nil || deviceToken != nil {
             params.auth = ConnectAuth(token: configuration.token, password: configuration.password, deviceToken: deviceToken)
         }

@@ -18,6 +18,9 @@ public struct GatewayClientConfiguration: Sendable {
     public var role: GatewayRole
     public var scopes: [OperatorScope]
     public var caps: [String]
+    /// A node's commands and permissions (sent with role `node`).
+    public var commands: [String] = []
+    public var permissions: [String: Bool] = [:]
     public var minProtocol: Int
     public var maxProtocol: Int
     /// Default timeout of a `call`.
