@@ -217,14 +217,23 @@ struct HookRunnerTests {
         }
     }
 
-    @Test("gateway:shutdown hooks emitted as shutdown begins still run")
+    /// Announces `gateway:shutdown` when shutdown begins, as the gateway's automation service does.
+    struct ShutdownAnnouncer: Service {
+        let runner: HookRunner
+        func run() async throws {
+            try? await gracefulShutdown()
+            runner.emit(HookEvent(.gatewayShutdown, timestampMs: 0))
+        }
+    }
+
+    @Test("gateway:shutdown hooks emitted as shutdown begins still run (the runner stops after the service that announces it)")
     func shutdownHooks() async throws {
         let harness = try Harness([Self.hook("bye", .gatewayShutdown, "echo bye > bye.txt")])
-        let group = ServiceGroup(configuration: .init(services: [harness.runner], logger: Logger(label: "test")))
+        // Services stop in reverse order: the announcer first, then the runner, as in the gateway.
+        let group = ServiceGroup(configuration: .init(services: [harness.runner, ShutdownAnnouncer(runner: harness.runner)], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             await group.triggerGracefulShutdown()
-            harness.runner.emit(HookEvent(.gatewayShutdown, timestampMs: 0))
             try await tasks.waitForAll()
         }
         #expect(harness.file("bye.txt") == "bye\n")
