@@ -257,7 +257,9 @@ public final class HookRunner: Service, Sendable {
         guard !batch.isEmpty else { return }
         var ids: [Int64?] = Array(repeating: nil, count: batch.count)
         do {
-            let stored = try await Task { try await durable.enqueueHookRuns(batch.map { ($0.0.json, $0.1.json) }, nowMs: Int(clock())) }.value  // owned: awaited here
+            let runs = batch.map { ($0.0.json, $0.1.json) }
+            let nowMs = Int(clock())
+            let stored = try await uncancelled { try await durable.enqueueHookRuns(runs, nowMs: nowMs) }
             ids = stored.map { Optional($0) }
         } catch {
             logger.error("could not store hook runs; running them without the durable queue", metadata: ["error": "\(error)", "runs": "\(batch.count)"])
@@ -288,7 +290,7 @@ public final class HookRunner: Service, Sendable {
         switch pending {
         case .shell(let hook, let event, let id, let attempts):
             queueId = id
-            if let id, let durable { try? await Task { try await durable.markHookRunStarted(id: id, attempts: attempts + 1) }.value }  // owned: awaited here
+            if let id, let durable { _ = try? await uncancelled { try await durable.markHookRunStarted(id: id, attempts: attempts + 1) } }
             let command = ShellCommand(
                 command: hook.command, environment: event.environment, workingDirectory: hook.workingDirectory ?? configuration.workingDirectory,
                 timeout: .milliseconds(Int64(hook.timeoutSeconds * 1000)), maxOutputBytes: configuration.maxOutputBytes)
@@ -301,10 +303,10 @@ public final class HookRunner: Service, Sendable {
                 record.error = "attempt \(attempts + 1) of \(hook.retries + 1) failed (retrying in \((due - clock() + 999) / 1000) s): \(result.failure ?? "error")"
                 logger.warning("hook failed; retrying", metadata: ["hook": "\(hook.name)", "attempt": "\(attempts + 1)", "error": "\(result.failure ?? "")"])
                 do {
-                    try await Task { [record, store, durable] in  // owned: awaited here
+                    try await uncancelled { [record, store, durable] in
                         if let id, let durable { try await durable.retryHookRun(id: id, nextAttemptAtMs: Int(due)) }
                         try await store?.record(record)
-                    }.value
+                    }
                 } catch {
                     logger.error("could not record a hook attempt", metadata: ["hook": "\(hook.name)", "error": "\(error)"])
                 }
@@ -325,12 +327,11 @@ public final class HookRunner: Service, Sendable {
         }
         let finished = record
         do {
-            // Recorded even when shutdown stopped the hook (the task is cancelled, and the
-            // database refuses work from a cancelled task): an owned task, awaited here.
+            // Recorded even when shutdown stopped the hook (see ``uncancelled(_:)``).
             if let queueId, let durable {
-                try await Task { try await durable.completeHookRun(id: queueId, record: finished) }.value  // owned: awaited here
+                try await uncancelled { try await durable.completeHookRun(id: queueId, record: finished) }
             } else if let store {
-                try await Task { try await store.record(finished) }.value  // owned: awaited here
+                try await uncancelled { try await store.record(finished) }
             }
         } catch {
             logger.error("could not record a hook run", metadata: ["hook": "\(record.hookName)", "error": "\(error)"])

@@ -194,13 +194,12 @@ public final class JobScheduler: Service, Sendable {
         do {
             let store = self.store
             let endedAtMs = Int(clock.nowMs())
-            // Recorded even when the run was stopped by shutdown (its task is cancelled, and the
-            // database refuses work from a cancelled task): an owned task, awaited here.
-            finished = try await Task {  // owned: awaited here
+            // Recorded even when the run was stopped by shutdown (see ``uncancelled(_:)``).
+            finished = try await uncancelled { [outcome] in
                 try await store.finish(
                     runId: run.runId, status: outcome.status, error: outcome.error, summary: outcome.summary,
                     deliveryStatus: outcome.deliveryStatus, nowMs: endedAtMs)
-            }.value
+            }
         } catch {
             // The run stays `running` and is closed as interrupted at the next start.
             logger.error("could not record a scheduled run's end", metadata: ["job": "\(run.jobId)", "run": "\(run.runId)", "error": "\(error)"])
