@@ -21,7 +21,10 @@ struct AnswerDelivery: Sendable {
         case queued(channel: String, to: String, accountId: String)
         /// Nowhere to send it (`none`, no chat yet for `last`, a channel without `to`).
         case noTarget(String)
+        /// The chat cannot take it (an unknown channel, a missing adapter).
         case failed(String)
+        /// The database could not be read or written: worth trying again later.
+        case storeFailed(String)
     }
 
     /// - Parameters:
@@ -37,7 +40,7 @@ struct AnswerDelivery: Sendable {
             do {
                 last = try await channels.store.lastInbound(agentId: agentId)
             } catch {
-                return .failed("could not read the last chat: \(error)")
+                return .storeFailed("could not read the last chat: \(error)")
             }
             guard let last else { return .noTarget("no chat has written to the agent yet (target last)") }
             message = NewOutboxMessage(
@@ -61,7 +64,7 @@ struct AnswerDelivery: Sendable {
             if created { channels.outbox.poke() }
             return .queued(channel: record.channel, to: record.target, accountId: record.accountId)
         } catch {
-            return .failed("could not queue the message: \(error)")
+            return .storeFailed("could not queue the message: \(error)")
         }
     }
 
@@ -78,7 +81,7 @@ struct AnswerDelivery: Sendable {
             outcome = await deliver(
                 text, target: intent.target, to: intent.to, accountId: intent.accountId, agentId: intent.agentId, idempotencyKey: intent.idempotencyKey)
             // A store failure keeps the promise for the next start.
-            if case .failed(let reason)? = outcome, reason.hasPrefix("could not") { return outcome }
+            if case .storeFailed? = outcome { return outcome }
         }
         try? await intents?.removeIntent(runId: intent.runId)
         return outcome

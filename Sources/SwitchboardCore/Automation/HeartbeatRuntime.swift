@@ -237,7 +237,7 @@ final class HeartbeatRuntime: Service, Sendable {
                     payload.status = "skipped"
                     payload.reason = reason
                     payload.silent = true
-                case .failed(let reason):
+                case .failed(let reason), .storeFailed(let reason):
                     payload.status = "failed"
                     payload.reason = reason
                 }

@@ -76,7 +76,7 @@ struct ScheduledTurnRunner: JobActionRunning {
         if let intent {
             switch await delivery.fulfil(intent, text: result.status == .ok ? result.text : nil) {
             case .queued?: deliveryStatus = "delivered"
-            case .noTarget(let reason)?, .failed(let reason)?: problem = "delivery: \(reason)"
+            case .noTarget(let reason)?, .failed(let reason)?, .storeFailed(let reason)?: problem = "delivery: \(reason)"
             case nil: break
             }
         }

@@ -97,7 +97,7 @@ final class WebhookTurns: Service, Sendable {
             let intent = DeliveryIntent(runId: runId, agentId: turn.agentId, target: turn.channel, to: turn.to, accountId: nil, idempotencyKey: "hook:\(runId)")
             switch await delivery.fulfil(intent, text: result.status == .ok ? text : nil) {
             case .queued(let channel, let to, _)?: outcome += "; sent to \(channel) \(to)"
-            case .noTarget(let reason)?, .failed(let reason)?: outcome += "; not delivered (\(reason))"
+            case .noTarget(let reason)?, .failed(let reason)?, .storeFailed(let reason)?: outcome += "; not delivered (\(reason))"
             case nil: break
             }
         }
