@@ -7,6 +7,9 @@ import SwitchboardProtocol
 /// How CLI commands reach a running gateway: URL, credentials, device identity, output format.
 struct ClientOptions: ParsableArguments {
     @Option(help: "Gateway URL (default ws://127.0.0.1:<configured port>, or SWITCHBOARD_GATEWAY_URL).") var url: String?
+    @Option(
+        help: "SHA-256 fingerprint the gateway's TLS certificate must have, for wss:// (default SWITCHBOARD_GATEWAY_TLS_FINGERPRINT, then the local gateway's own certificate)."
+    ) var tlsFingerprint: String?
     @Option(help: "Shared gateway token (default SWITCHBOARD_GATEWAY_TOKEN, then the local config).") var token: String?
     @Option(help: "Shared gateway password (default SWITCHBOARD_GATEWAY_PASSWORD, then the local config).") var password: String?
     @Flag(help: "Print machine-readable JSON instead of the human summary.") var json = false
@@ -35,7 +38,7 @@ struct ClientOptions: ParsableArguments {
         } catch let error as GatewayClientError {
             throw ExplainedFailure(
                 message: Self.explain(error, url: configuration.url),
-                exitCode: error.code == .requestFailed ? ExitCodes.failure : ExitCodes.unavailable
+                exitCode: Self.exitCode(error)
             )
         }
     }
@@ -51,8 +54,23 @@ struct ClientOptions: ParsableArguments {
         let identityFile = noDevice ? nil : try? DeviceIdentityFile.loadOrCreate(at: identityPath)
         let identity = try identityFile?.identity()
         let savedToken = identityFile?.tokens[role]
-        return GatewayClientConfiguration(
-            url: url ?? environment["SWITCHBOARD_GATEWAY_URL"] ?? "ws://127.0.0.1:\(port)",
+        let localTLS = local?.configuration.gateway.tls.enabled == true
+        let explicitURL = url ?? environment["SWITCHBOARD_GATEWAY_URL"]
+        var pin: TLSFingerprint?
+        if let text = tlsFingerprint ?? environment["SWITCHBOARD_GATEWAY_TLS_FINGERPRINT"] {
+            guard let parsed = TLSFingerprint(text) else {
+                throw ExplainedFailure(
+                    message: "--tls-fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons allowed), got \"\(text.prefix(100))\"",
+                    exitCode: ExitCodes.usage
+                )
+            }
+            pin = parsed
+        } else if explicitURL == nil {
+            // The gateway on this host: its own certificate file says what to expect.
+            pin = local?.localTLSFingerprint
+        }
+        var configuration = GatewayClientConfiguration(
+            url: explicitURL ?? "\(localTLS ? "wss" : "ws")://127.0.0.1:\(port)",
             token: token ?? environment["SWITCHBOARD_GATEWAY_TOKEN"] ?? local?.configuration.gateway.auth.token,
             password: password ?? environment["SWITCHBOARD_GATEWAY_PASSWORD"] ?? local?.configuration.gateway.auth.password,
             deviceToken: savedToken,
@@ -67,12 +85,24 @@ struct ClientOptions: ParsableArguments {
                 try? file.save(to: identityPath)
             }
         )
+        configuration.tlsFingerprint = pin
+        return configuration
+    }
+
+    static func exitCode(_ error: GatewayClientError) -> Int32 {
+        switch error.code {
+        case .requestFailed: ExitCodes.failure
+        case .tlsFingerprintMismatch, .tlsUntrusted: ExitCodes.untrustedGateway
+        default: ExitCodes.unavailable
+        }
     }
 
     static func explain(_ error: GatewayClientError, url: String) -> String {
         switch error.code {
         case .unreachable:
-            return "cannot reach the gateway at \(url). Is it running? Start it with `switchboard gateway`."
+            // A refused or absent socket is the usual case; anything else (TLS, a closed socket) is said as it is.
+            let detail = error.message.contains("onnection refused") || error.message.contains("ECONNREFUSED") ? "" : "\n  \(error.message)"
+            return "cannot reach the gateway at \(url). Is it running? Start it with `switchboard gateway`.\(detail)"
         case .connectRejected:
             guard let gatewayError = error.gatewayError else { return error.description }
             var text = "the gateway refused the connection: \(gatewayError.message)"
@@ -88,6 +118,8 @@ struct ClientOptions: ParsableArguments {
             default: break
             }
             return text
+        case .tlsFingerprintMismatch:
+            return error.message + "\n  the certificate is not the one you pinned: check --tls-fingerprint against `switchboard status` on the gateway host; a changed certificate can also mean someone is in between"
         case .requestFailed:
             guard let gatewayError = error.gatewayError else { return error.description }
             return "\(gatewayError.code.rawValue): \(gatewayError.message)"

@@ -51,6 +51,7 @@ struct DoctorCommand: AsyncParsableCommand {
         if let loaded {
             findings.append(Self.lockAndPortFinding(resolved, configuration: loaded.configuration))
             findings.append(Self.exposureFinding(loaded.configuration))
+            findings.append(Self.tlsFinding(loaded))
             findings += await providerFindings(loaded)
         }
         for finding in findings {
@@ -132,6 +133,33 @@ struct DoctorCommand: AsyncParsableCommand {
         default:
             return Finding(verdict: .pass, check: "exposure", detail: "bound to \(configuration.bindHost) with \(auth.effectiveMode.rawValue) auth")
         }
+    }
+
+    /// TLS: the certificate and its fingerprint when on; a warning when the gateway is reachable
+    /// from the network in plain text (a reverse proxy or tunnel in front is fine: say so with `gateway.publicUrl`).
+    static func tlsFinding(_ loaded: LoadedConfiguration) -> Finding {
+        let configuration = loaded.configuration
+        let tls = configuration.gateway.tls
+        if tls.enabled {
+            guard let fingerprint = loaded.localTLSFingerprint else {
+                let path = tls.certPath ?? loaded.paths.defaultTLSCertPath
+                return tls.autoGenerate && tls.certPath == nil
+                    ? Finding(verdict: .pass, check: "tls", detail: "on; a self-signed certificate is made at the first start (\(path))")
+                    : Finding(verdict: .fail, check: "tls", detail: "on, but the certificate \(path) cannot be read", fix: "set gateway.tls.certPath/keyPath to PEM files, or remove them to use autoGenerate")
+            }
+            return Finding(verdict: .pass, check: "tls", detail: "on; certificate SHA-256 \(fingerprint) (remote clients: --tls-fingerprint \(fingerprint))")
+        }
+        if configuration.isLoopbackBind {
+            return Finding(verdict: .pass, check: "tls", detail: "off (loopback only)")
+        }
+        if let publicUrl = configuration.gateway.publicUrl, publicUrl.lowercased().hasPrefix("https://") {
+            return Finding(verdict: .pass, check: "tls", detail: "off on the port; clients come through \(publicUrl)")
+        }
+        return Finding(
+            verdict: .warn, check: "tls",
+            detail: "bound to \(configuration.bindHost) without TLS: tokens and conversations cross the network in plain text",
+            fix: "set gateway.tls.enabled to true (clients then pin the certificate with --tls-fingerprint), or put an HTTPS tunnel in front and set gateway.publicUrl"
+        )
     }
 
     func providerFindings(_ loaded: LoadedConfiguration) async -> [Finding] {

@@ -49,6 +49,10 @@ struct StatusCommand: AsyncParsableCommand {
         print("  pid        \(status.pid)")
         print("  uptime     \(Self.duration(ms: status.uptimeMs))")
         print("  listening  \(status.bind):\(status.port) (auth: \(status.authMode))")
+        if let tls = status.tls, tls.enabled {
+            print("  tls        wss:// and https://; certificate SHA-256 \(tls.fingerprintSha256 ?? "?")")
+            print("             remote clients pin it: --tls-fingerprint \(tls.fingerprintSha256 ?? "?")")
+        }
         print("  protocol   v\(versions.first ?? 3)–v\(versions.last ?? 4)")
         print("  clients    \(status.connections.total) (\(status.connections.operators) operators, \(status.connections.nodes) nodes)")
         if let stateDir = status.stateDir { print("  state dir  \(stateDir)") }

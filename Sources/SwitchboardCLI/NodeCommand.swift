@@ -46,7 +46,14 @@ struct NodeRunCommand: AsyncParsableCommand {
             }
         }
         let node = GatewayNode(commands: handlers)
-        var configuration = node.configuration(try client.clientConfiguration(role: "node"))
+        let base: GatewayClientConfiguration
+        do {
+            base = try client.clientConfiguration(role: "node")
+        } catch let failure as ExplainedFailure {
+            FileHandle.standardError.write(Data("switchboard: \(failure.message)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
+        var configuration = node.configuration(base)
         configuration.reconnect = true
         configuration.client.displayName = name ?? ProcessInfo.processInfo.hostName
         print("node \(configuration.deviceIdentity?.id.prefix(16) ?? "?")… serving \(handlers.keys.sorted().joined(separator: ", ")) at \(configuration.url)")
@@ -59,7 +66,7 @@ struct NodeRunCommand: AsyncParsableCommand {
             }
         } catch let error as GatewayClientError {
             FileHandle.standardError.write(Data("switchboard: \(ClientOptions.explain(error, url: configuration.url))\n".utf8))
-            throw ExitCode(error.code == .requestFailed ? ExitCodes.failure : ExitCodes.unavailable)
+            throw ExitCode(ClientOptions.exitCode(error))
         }
     }
 }

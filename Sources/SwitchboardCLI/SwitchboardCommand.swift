@@ -16,6 +16,10 @@ struct SwitchboardCommand: AsyncParsableCommand {
 /// Exit codes supervisors understand: 78 (EX_CONFIG) must not trigger a restart loop.
 enum ExitCodes {
     static let config: Int32 = 78
+    /// A bad command-line value (EX_USAGE).
+    static let usage: Int32 = 64
+    /// The gateway is not the one expected: its TLS certificate failed the pin or is untrusted (EX_NOPERM).
+    static let untrustedGateway: Int32 = 77
     static let unavailable: Int32 = 69
     static let failure: Int32 = 1
 }

@@ -1,7 +1,8 @@
 import Foundation
-import HummingbirdWSClient
+import WSClient
 import Logging
 import NIOCore
+import NIOSSL
 import NIOWebSocket
 import Synchronization
 import SwitchboardProtocol
@@ -11,25 +12,36 @@ extension GatewayClient {
         case closed(code: Int?, reason: String?)
         case failed(GatewayClientError)
         case rejected(GatewayError)
+        /// Refused on this side for good (TLS: a certificate that is not the pinned one, or not trusted).
+        case refused(GatewayClientError)
     }
 
     /// One socket: challenge → connect → hello-ok → read until it closes.
     func runSession(onConnected: @escaping @Sendable () -> Void) async -> SessionOutcome {
         let rejection = RejectionBox()
-        let client = WebSocketClient(
-            url: configuration.url,
-            configuration: .init(maxFrameSize: configuration.maxMessageSize, closeTimeout: .seconds(5)),
-            logger: logger
-        ) { inbound, outbound, _ in
-            try await self.session(inbound: inbound, outbound: outbound, rejection: rejection, onConnected: onConnected)
+        let verdict = GatewaySocketChannel.PinVerdict()
+        let connection: ClientConnection<GatewaySocketChannel>
+        do {
+            let channel = try GatewaySocketChannel(
+                url: configuration.url, pinned: configuration.tlsFingerprint, maxFrameSize: configuration.maxMessageSize, closeTimeout: .seconds(5),
+                verdict: verdict
+            ) { inbound, outbound, _ in
+                try await self.session(inbound: inbound, outbound: outbound, rejection: rejection, onConnected: onConnected)
+            }
+            connection = ClientConnection(channel, address: .hostname(channel.target.host, port: channel.target.port), logger: logger)
+        } catch {
+            return .refused(error)
         }
         do {
-            let close = try await client.run()
+            let close = try await connection.run()
             if let error = rejection.error { return .rejected(error) }
             if let local = state.withLock({ $0.localClose.take() }) { return .closed(code: local.code, reason: local.reason) }
             return .closed(code: close.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }, reason: close?.reason)
         } catch {
             if let error = rejection.error { return .rejected(error) }
+            if let mismatch = verdict.mismatch.withLock({ $0 }) { return .refused(mismatch) }
+            if let refusal = Self.tlsRefusal(error, url: configuration.url) { return .refused(refusal) }
+            if let error = error as? GatewayClientError { return .failed(error) }
             return .failed(GatewayClientError(.unreachable, "cannot reach the gateway at \(configuration.url) (\(Self.describe(error)))"))
         }
     }
@@ -186,6 +198,9 @@ extension GatewayClient {
             logger.debug("connection failed", metadata: ["error": "\(error.message)"])
             if !configuration.reconnect { stop(error) }
             return false
+        case .refused(let error):
+            stop(error)
+            return true
         case .rejected(let error):
             if error.retryable == true { return false }
             stop(GatewayClientError(.connectRejected, "the gateway refused the connection", gatewayError: error))
@@ -196,6 +211,22 @@ extension GatewayClient {
     static func describe(_ error: any Error) -> String {
         if let io = error as? IOError { return io.description }
         return String(describing: error)
+    }
+
+    /// A TLS handshake that failed on the certificate: retrying cannot help, so it is said plainly.
+    static func tlsRefusal(_ error: any Error, url: String) -> GatewayClientError? {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return GatewayClientError(
+                .tlsUntrusted,
+                "the gateway's TLS certificate at \(url) is not trusted (self-signed?); pin it with --tls-fingerprint "
+                    + "(the fingerprint is in `switchboard status` and the log on the gateway host)"
+            )
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("wrong version number") {
+            return GatewayClientError(.unreachable, "the gateway at \(url) does not speak TLS; use ws:// (or turn on gateway.tls)")
+        }
+        return nil
     }
 }
 

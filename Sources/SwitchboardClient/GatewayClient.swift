@@ -1,5 +1,5 @@
 import Foundation
-import HummingbirdWSClient
+import WSClient
 public import Logging
 import NIOCore
 import NIOWebSocket

@@ -4,6 +4,9 @@ public import SwitchboardProtocol
 public struct GatewayClientConfiguration: Sendable {
     /// `ws://host:port` of the gateway.
     public var url: String
+    /// For `wss://`: the SHA-256 fingerprint the gateway's certificate must have (OpenClaw's
+    /// `tlsFingerprint`); a self-signed certificate is trusted only this way.
+    public var tlsFingerprint: TLSFingerprint?
     /// Shared gateway token (`auth.token`).
     public var token: String?
     /// Shared gateway password (`auth.password`).

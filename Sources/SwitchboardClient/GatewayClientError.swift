@@ -17,6 +17,10 @@ public struct GatewayClientError: Error, Sendable, CustomStringConvertible {
         /// No socket could be opened.
         public static let unreachable = Code(rawValue: "unreachable")
         public static let invalidResponse = Code(rawValue: "invalidResponse")
+        /// The gateway's TLS certificate does not have the pinned fingerprint.
+        public static let tlsFingerprintMismatch = Code(rawValue: "tlsFingerprintMismatch")
+        /// The gateway's TLS certificate is not trusted (self-signed and not pinned, expired, another name).
+        public static let tlsUntrusted = Code(rawValue: "tlsUntrusted")
         /// The client was shut down.
         public static let closed = Code(rawValue: "closed")
     }

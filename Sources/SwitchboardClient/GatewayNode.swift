@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SwitchboardProtocol
 
 /// A node in Swift: commands registered as closures, served over a ``GatewayClient`` that

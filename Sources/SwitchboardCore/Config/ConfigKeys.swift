@@ -68,6 +68,10 @@ public enum ConfigKeys {
         bool("gateway.metrics.enabled", \.gateway.metricsEnabled, help: "serve GET /metrics (Prometheus text; gateway auth applies)"),
         int("gateway.configWritesPerMinute", \.gateway.configWritesPerMinute, 1...10_000, help: "config.set/patch/apply calls per method per minute"),
         originList("gateway.controlUi.allowedOrigins", \.gateway.controlUi.allowedOrigins, help: "extra browser page origins allowed to connect (* = any)"),
+        bool("gateway.tls.enabled", \.gateway.tls.enabled, help: "serve wss:// and https:// on the gateway port"),
+        optionalString("gateway.tls.certPath", \.gateway.tls.certPath, env: nil, secret: false, help: "PEM certificate chain (default <stateDir>/gateway/tls/gateway-cert.pem)"),
+        optionalString("gateway.tls.keyPath", \.gateway.tls.keyPath, env: nil, secret: false, help: "PEM private key (default <stateDir>/gateway/tls/gateway-key.pem)"),
+        bool("gateway.tls.autoGenerate", \.gateway.tls.autoGenerate, help: "make a self-signed certificate when neither file exists"),
         url("gateway.publicUrl", \.gateway.publicUrl, help: "URL browsers reach the gateway at through a proxy; its origin is trusted"),
         choice(
             "logging.level", \.logging.level, ["trace", "debug", "info", "notice", "warning", "error", "critical"],

@@ -71,6 +71,19 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// The URL browsers reach the gateway at when it is not their own loopback address (a
         /// reverse proxy, a tunnel): its origin is accepted like the gateway's own.
         public var publicUrl: String?
+        public var tls = TLS()
+
+        public init() {}
+    }
+
+    /// `wss://` and `https://` on the gateway's one port.
+    public struct TLS: Sendable, Hashable {
+        public var enabled = false
+        /// PEM certificate (chain) and private key; default `<stateDir>/gateway/tls/gateway-{cert,key}.pem`.
+        public var certPath: String?
+        public var keyPath: String?
+        /// Make a self-signed certificate when neither file exists.
+        public var autoGenerate = true
 
         public init() {}
     }

@@ -21,5 +21,8 @@ public struct GatewayPaths: Sendable, Hashable {
     public var databasePath: String { (stateDir as NSString).appendingPathComponent("switchboard.sqlite") }
     public var defaultLogFile: String { (stateDir as NSString).appendingPathComponent("logs/gateway.jsonl") }
     /// The CLI's own device identity (mode 0600).
+    /// Where `gateway.tls.autoGenerate` keeps the certificate and key (OpenClaw's layout).
+    public var defaultTLSCertPath: String { (stateDir as NSString).appendingPathComponent("gateway/tls/gateway-cert.pem") }
+    public var defaultTLSKeyPath: String { (stateDir as NSString).appendingPathComponent("gateway/tls/gateway-key.pem") }
     public var cliIdentityPath: String { (stateDir as NSString).appendingPathComponent("identity/cli-device.json") }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -35,6 +35,7 @@ struct SystemMethods {
                 configPath: admin ? parts.loaded.paths.configPath : nil
             )
             result.automation = automation
+            result.tls = .init(enabled: parts.tlsFingerprint != nil, fingerprintSha256: parts.tlsFingerprint?.description)
             return result
         }
         registry.register(SystemPresence.self) { _, _ in parts.presence.entries }

@@ -32,10 +32,11 @@ public struct GatewayApplication: Sendable {
             logger.critical("database damaged; serving degraded", metadata: ["sb.problems": "\(database.health.problems)"])
         }
         self.database = database
+        let tls = try GatewayTLS.load(loaded.configuration.gateway.tls, paths: loaded.paths, logger: logger)
         let logFile = loaded.logFile
         let sessions = SQLiteSessionStore(database: database)
         self.runtime = GatewayRuntime(
-            loaded: loaded, host: host, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
+            loaded: loaded, host: host, tls: tls, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
             journal: SQLiteRunJournal(database: database, sessions: sessions),
             automation: AutomationStores(
@@ -90,6 +91,7 @@ public struct GatewayApplication: Sendable {
                     metadata: [
                         "sb.bind": "\(config.bindHost)", "sb.port": "\(channel.localAddress?.port ?? 0)",
                         "sb.auth.mode": "\(config.gateway.auth.effectiveMode.rawValue)", "sb.state.dir": "\(runtime.loaded.paths.stateDir)",
+                        "sb.tls": "\(runtime.tls != nil)", "sb.tls.fingerprint": "\(runtime.tls.map { "\($0.fingerprint)" } ?? "-")",
                     ]
                 )
             },

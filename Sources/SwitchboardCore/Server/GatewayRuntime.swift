@@ -34,14 +34,17 @@ final class GatewayRuntime: Sendable {
     let agent: AgentRuntime
     let channels: ChannelRuntime
     let automation: AutomationRuntime
+    /// The TLS identity when `gateway.tls.enabled`: every socket on the port speaks TLS first.
+    let tls: GatewayTLS?
 
     init(
-        loaded: LoadedConfiguration, host: GatewayHost, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
+        loaded: LoadedConfiguration, host: GatewayHost, tls: GatewayTLS? = nil, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
         channelStore: any ChannelStoring, journal: any RunJournaling, automation automationStores: AutomationStores, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
         self.loaded = loaded
         self.host = host
+        self.tls = tls
         self.version = version
         self.clock = clock
         self.logger = logger
@@ -87,7 +90,8 @@ final class GatewayRuntime: Sendable {
             GatewayRuntimeParts(
                 loaded: loaded, host: host, version: version, clock: clock, startedAtMs: startedAtMs, bus: bus, presence: presence,
                 health: health, presenceNotifier: presenceNotifier, connections: connections, boundPort: boundPort, idempotency: idempotency,
-                agent: agent, channels: channels, automation: automation, devices: devices, pairings: pairings, nodes: nodes
+                agent: agent, channels: channels, automation: automation, devices: devices, pairings: pairings, nodes: nodes,
+                tlsFingerprint: tls?.fingerprint
             )
         )
     }
@@ -124,6 +128,8 @@ struct GatewayRuntimeParts: Sendable {
     let devices: any DeviceStoring
     let pairings: PendingDevicePairings
     let nodes: NodeRuntime
+    /// The certificate fingerprint clients pin, when TLS is on.
+    let tlsFingerprint: TLSFingerprint?
 }
 
 /// What outlives one gateway generation, or steers it from outside: the live configuration

@@ -178,13 +178,15 @@ public enum GatewayStartError: Error, CustomStringConvertible {
     case databaseUnreadable(String)
     /// `gateway.bind` names an address no interface of this machine has.
     case addressNotAvailable(host: String)
+    /// `gateway.tls` is on but its certificate or key cannot be used (the text names the file and the fix).
+    case tlsUnavailable(String)
 
     public var description: String {
         switch self {
         case .portInUse(let host, let port, let holder):
             "port \(port) on \(host) is already in use" + (holder.map { " by \($0)" } ?? "")
                 + "; stop that process, or choose another port with --port or gateway.port"
-        case .databaseUnreadable(let text):
+        case .databaseUnreadable(let text), .tlsUnavailable(let text):
             text
         case .addressNotAvailable(let host):
             "cannot listen on \(host): no network interface of this machine has that address; set gateway.bind to loopback, lan or one of its addresses"

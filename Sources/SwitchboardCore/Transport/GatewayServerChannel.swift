@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
+import NIOSSL
 import NIOWebSocket
 import SwitchboardProtocol
 
@@ -90,7 +91,7 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
                         UpgradeDeadline.remove(from: channel)
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: runtime.tls != nil))
                         try channel.pipeline.syncOperations.addHandler(
                             HTTPConnectionStateHandler(idleTimeout: .milliseconds(Int64(Self.httpIdleTimeoutMs)), logger: logger)
                         )
@@ -109,6 +110,8 @@ struct GatewayServerChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enablePipelining = false
             configuration.enableErrorHandling = false
             configuration.enableResponseHeaderValidation = false
+            // With TLS, the handshake happens first and within the same upgrade deadline.
+            if let tls = runtime.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context)) }
             try channel.pipeline.syncOperations.addHandler(UpgradeDeadline(timeoutMs: timings.handshakeTimeoutMs), name: UpgradeDeadline.name)
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             return Value(negotiated: negotiated, channel: channel)

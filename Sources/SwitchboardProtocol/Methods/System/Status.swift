@@ -21,6 +21,18 @@ public enum Status: GatewayMethod {
         public var configPath: String?
         /// The scheduler, hooks and `BOOT.md` (admin only: hook and job names can say a lot).
         public var automation: JSONValue?
+        /// Whether the port speaks TLS, and the certificate fingerprint clients pin (public, like the certificate itself).
+        public var tls: TLS?
+
+        public struct TLS: Codable, Sendable, Hashable {
+            public var enabled: Bool
+            /// SHA-256 of the certificate, `AB:CD:…`.
+            public var fingerprintSha256: String?
+            public init(enabled: Bool, fingerprintSha256: String?) {
+                self.enabled = enabled
+                self.fingerprintSha256 = fingerprintSha256
+            }
+        }
 
         public struct Connections: Codable, Sendable, Hashable {
             public var total: Int
