@@ -65,7 +65,7 @@ struct ClientOptions: ParsableArguments {
                 )
             }
             pin = parsed
-        } else if explicitURL == nil {
+        } else if explicitURL == nil || explicitURL.map(Self.isLoopbackURL) == true {
             // The gateway on this host: its own certificate file says what to expect.
             pin = local?.localTLSFingerprint
         }
@@ -87,6 +87,12 @@ struct ClientOptions: ParsableArguments {
         )
         configuration.tlsFingerprint = pin
         return configuration
+    }
+
+    /// Whether a URL names this machine by a loopback address or `localhost`.
+    static func isLoopbackURL(_ url: String) -> Bool {
+        guard let host = URL(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }
 
     static func exitCode(_ error: GatewayClientError) -> Int32 {

@@ -77,8 +77,10 @@ public struct TestGateway: Sendable {
                 guard let listening = await supervisor.waitUntilListening() else { return .stopped(CancellationError()) }
                 return .listening(listening.port)
             }
-            // A start-up failure (e.g. the port is taken) ends the wait instead of hanging it.
-            let first = try await tasks.next()
+            // A start-up failure (e.g. the port is taken) ends the wait instead of hanging it; the
+            // group's own ending says why, so a "never listened" is passed over for it.
+            var first = try await tasks.next()
+            if case .stopped(let error) = first, error is CancellationError { first = try await tasks.next() }
             guard case .listening(let port) = first else {
                 tasks.cancelAll()
                 if case .stopped(let error) = first, let error, String(describing: error).contains("already in use") {

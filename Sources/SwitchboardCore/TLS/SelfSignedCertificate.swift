@@ -28,8 +28,10 @@ enum SelfSignedCertificate {
             if let bytes = ipBytes(address) { names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes)))) }
         }
         let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
+            // Its own issuer, as `openssl req -x509` makes it: verifiers (BoringSSL among them)
+            // take a self-signed certificate as a trust root only when it may sign certificates.
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+            Critical(KeyUsage(digitalSignature: true, keyCertSign: true))
             try ExtendedKeyUsage([.serverAuth])
             SubjectAlternativeNames(names)
         }
