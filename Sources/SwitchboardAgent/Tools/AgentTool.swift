@@ -9,6 +9,12 @@ public protocol AgentTool: Sendable {
     func call(_ arguments: JSONValue, context: ToolContext) async throws -> String
 }
 
+/// Tools that come and go while the gateway runs (a node's commands while it is connected):
+/// asked for its current tools at the start of every run.
+public protocol ToolSource: Sendable {
+    var tools: [any AgentTool] { get }
+}
+
 /// What a tool knows about the run that called it.
 public struct ToolContext: Sendable {
     public var runId: String

@@ -39,6 +39,12 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var fileTools = true
     public var fileMaxReadBytes = 256 * 1024
     public var fileMaxWriteBytes = 1024 * 1024
+    /// Connected nodes' declared commands offered to the model as tools (off by default: a
+    /// prompt-injected run could otherwise reach every device).
+    public var nodeTools = false
+    /// Which commands (`command` or `nodeName/command`); empty allows every declared one.
+    public var nodeToolsAllow: [String] = []
+    public var nodeToolsTimeoutMs = 30_000
 
     public var mcpServers: [MCPServerSettings] = []
 

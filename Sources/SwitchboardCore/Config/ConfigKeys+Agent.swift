@@ -60,6 +60,9 @@ extension ConfigKeys {
         bool("tools.files.enabled", \.agent.fileTools, help: "built-in read_file/write_file/list_files (workspace only)"),
         int("tools.files.maxReadBytes", \.agent.fileMaxReadBytes, 1...(64 * 1024 * 1024), help: "bytes returned by read_file"),
         int("tools.files.maxWriteBytes", \.agent.fileMaxWriteBytes, 1...(64 * 1024 * 1024), help: "bytes accepted by write_file"),
+        bool("tools.nodes.enabled", \.agent.nodeTools, help: "offer connected nodes' declared commands to the model as tools"),
+        stringList("tools.nodes.allow", \.agent.nodeToolsAllow, help: "node commands offered (`command` or `nodeName/command`); empty: every declared one"),
+        int("tools.nodes.timeoutMs", \.agent.nodeToolsTimeoutMs, 1_000...600_000, help: "how long a node command called as a tool may take"),
         ConfigKey(
             path: "mcp.servers", environment: nil, help: "map of name → {command, args?, env?, cwd?, enabled?, callTimeoutMs?}", isSecret: false,
             apply: { config, value in

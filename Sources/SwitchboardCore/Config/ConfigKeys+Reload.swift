@@ -32,6 +32,7 @@ extension ConfigKeys {
         "channels.telegram.dmPolicy", "channels.telegram.allowFrom", "channels.telegram.groupAllowFrom", "channels.telegram.requireMention",
         "channels.adapter.dmPolicy", "channels.adapter.allowFrom", "channels.adapter.groupAllowFrom", "channels.adapter.requireMention",
         "channels.pairing.codeTtlMs", "channels.pairing.maxPendingPerChannel",
+        "tools.nodes.enabled", "tools.nodes.allow", "tools.nodes.timeoutMs",
         "gateway.configWritesPerMinute",
         "gateway.firstFrameWaitMs",
         "gateway.shutdownDrainMs",

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 
 /// Everything the gateway reads from config, env and flags, with the defaults that make it
 /// work with no config file at all. Keys and their meaning are listed in ``ConfigKeys``.

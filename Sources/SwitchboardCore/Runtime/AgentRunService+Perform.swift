@@ -202,6 +202,9 @@ extension AgentRunService {
         let model = try catalog.resolve(request.model ?? session.settings["model"]?.stringValue ?? agent.model)
         var tools = ToolRegistry(builtinTools)
         for tool in mcp.tools { tools.add(tool) }
+        for source in toolSources {
+            for tool in source.tools { tools.add(tool) }
+        }
         return AgentLoop(
             model: model, tools: tools, limits: AgentLoopLimits(maxToolIterations: config.maxToolIterations, maxContinuations: config.maxContinuations)
         )

@@ -20,6 +20,8 @@ final class AgentRunService: Service, Sendable {
     let catalog: ModelCatalog
     let mcp: MCPServers
     let builtinTools: [any AgentTool]
+    /// Tools whose set changes while running (nodes' commands), asked per run.
+    let toolSources: [any ToolSource]
     let bus: EventBus
     let clock: GatewayClock
     let logger: Logger
@@ -44,7 +46,7 @@ final class AgentRunService: Service, Sendable {
 
     init(
         live: LiveConfiguration, metrics: GatewayMetrics, workspace: String, sessions: any SessionStoring, journal: any RunJournaling, catalog: ModelCatalog,
-        mcp: MCPServers, builtinTools: [any AgentTool], bus: EventBus, clock: GatewayClock, logger: Logger
+        mcp: MCPServers, builtinTools: [any AgentTool], toolSources: [any ToolSource] = [], bus: EventBus, clock: GatewayClock, logger: Logger
     ) {
         self.live = live
         self.metrics = metrics
@@ -54,6 +56,7 @@ final class AgentRunService: Service, Sendable {
         self.catalog = catalog
         self.mcp = mcp
         self.builtinTools = builtinTools
+        self.toolSources = toolSources
         self.bus = bus
         self.clock = clock
         self.logger = logger

@@ -21,7 +21,7 @@ struct AgentRuntime: Sendable {
 
     init(
         loaded: LoadedConfiguration, live: LiveConfiguration, metrics: GatewayMetrics, version: String, sessions: any SessionStoring,
-        journal: any RunJournaling, bus: EventBus, clock: GatewayClock, logger: Logger
+        journal: any RunJournaling, toolSources: [any ToolSource] = [], bus: EventBus, clock: GatewayClock, logger: Logger
     ) {
         let config = loaded.configuration.agent
         self.live = live
@@ -46,7 +46,7 @@ struct AgentRuntime: Sendable {
             tools += [ReadFileTool(maxBytes: config.fileMaxReadBytes), WriteFileTool(maxBytes: config.fileMaxWriteBytes), ListFilesTool()] as [any AgentTool]
         }
         runs = AgentRunService(
-            live: live, metrics: metrics, workspace: workspace, sessions: sessions, journal: journal, catalog: catalog, mcp: mcp, builtinTools: tools, bus: bus,
+            live: live, metrics: metrics, workspace: workspace, sessions: sessions, journal: journal, catalog: catalog, mcp: mcp, builtinTools: tools, toolSources: toolSources, bus: bus,
             clock: clock, logger: logger
         )
     }

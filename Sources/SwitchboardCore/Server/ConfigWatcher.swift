@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 import Synchronization
 import SwitchboardPluginAPI
 #if canImport(Glibc)

@@ -69,7 +69,8 @@ final class GatewayRuntime: Sendable {
         let nodes = NodeRuntime(connections: connections, devices: devices, bus: bus, clock: clock)
         self.nodes = nodes
         self.agent = AgentRuntime(
-            loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal, bus: bus, clock: clock,
+            loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal,
+            toolSources: [NodeTools(nodes: nodes, live: host.live)], bus: bus, clock: clock,
             logger: logger
         )
         let auth = config.auth
