@@ -26,15 +26,18 @@ final class NodeRuntime: Sendable {
     let devices: any DeviceStoring
     let bus: EventBus
     let clock: GatewayClock
+    /// The older `node.pair.*` path.
+    let pairings: NodePairings
     private let waiting = Mutex<[String: Waiting]>([:])
 
     /// `node.invoke`'s default wait (OpenClaw's 30 s) and the longest a caller may ask for.
     static let defaultTimeoutMs = 30_000
     static let maximumTimeoutMs = 600_000
 
-    init(connections: ConnectionRegistry, devices: any DeviceStoring, bus: EventBus, clock: GatewayClock) {
+    init(connections: ConnectionRegistry, devices: any DeviceStoring, pairings: NodePairings, bus: EventBus, clock: GatewayClock) {
         self.connections = connections
         self.devices = devices
+        self.pairings = pairings
         self.bus = bus
         self.clock = clock
     }
@@ -58,6 +61,13 @@ final class NodeRuntime: Sendable {
             summary.platform = device.platform
             summary.lastSeenAtMs = device.lastSeenAtMs
             byId[device.deviceId] = summary
+        }
+        for node in try await pairings.store.allNodes() where byId[node.nodeId] == nil {
+            var summary = NodeSummary(nodeId: node.nodeId, caps: node.caps ?? [], commands: node.commands ?? [], paired: true, connected: false)
+            summary.displayName = node.displayName
+            summary.platform = node.platform
+            summary.version = node.version
+            byId[node.nodeId] = summary
         }
         for (connection, principal) in connected {
             let id = Self.nodeId(of: principal)

@@ -37,6 +37,7 @@ public struct GatewayApplication: Sendable {
         let sessions = SQLiteSessionStore(database: database)
         self.runtime = GatewayRuntime(
             loaded: loaded, host: host, tls: tls, version: Self.version, clock: clock, logger: logger, devices: SQLiteDeviceStore(database: database),
+            nodePairingStore: SQLiteNodePairingStore(database: database),
             sessions: sessions, channelStore: SQLiteChannelStore(database: database),
             journal: SQLiteRunJournal(database: database, sessions: sessions),
             automation: AutomationStores(
@@ -58,6 +59,7 @@ public struct GatewayApplication: Sendable {
             HeartbeatMethods(parts: parts).register(into: &registry)
             DevicePairingMethods(parts: parts).register(into: &registry)
             NodeMethods(parts: parts).register(into: &registry)
+            NodePairingMethods(parts: parts).register(into: &registry)
             return registry
         }
     }

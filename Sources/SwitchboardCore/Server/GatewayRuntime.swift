@@ -38,7 +38,7 @@ final class GatewayRuntime: Sendable {
     let tls: GatewayTLS?
 
     init(
-        loaded: LoadedConfiguration, host: GatewayHost, tls: GatewayTLS? = nil, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, sessions: any SessionStoring,
+        loaded: LoadedConfiguration, host: GatewayHost, tls: GatewayTLS? = nil, version: String, clock: GatewayClock, logger: Logger, devices: any DeviceStoring, nodePairingStore: any NodePairingStoring, sessions: any SessionStoring,
         channelStore: any ChannelStoring, journal: any RunJournaling, automation automationStores: AutomationStores, storeHealth: StoreHealth? = nil, registry build: (GatewayRuntimeParts) -> MethodRegistry
     ) {
         let config = loaded.configuration.gateway
@@ -66,7 +66,8 @@ final class GatewayRuntime: Sendable {
         self.authLimiter = authLimiter
         let pairings = PendingDevicePairings(maxPending: config.pairingMaxPending, ttlMs: config.pairingRequestTtlMs)
         self.pairings = pairings
-        let nodes = NodeRuntime(connections: connections, devices: devices, bus: bus, clock: clock)
+        let nodePairings = NodePairings(store: nodePairingStore, maxPending: config.pairingMaxPending, ttlMs: config.pairingRequestTtlMs, limiter: authLimiter)
+        let nodes = NodeRuntime(connections: connections, devices: devices, pairings: nodePairings, bus: bus, clock: clock)
         self.nodes = nodes
         self.agent = AgentRuntime(
             loaded: loaded, live: host.live, metrics: host.metrics, version: version, sessions: sessions, journal: journal,

@@ -45,6 +45,8 @@ public enum EventCatalog {
         HeartbeatEvent.self,
         NodeInvokeRequestEvent.self,
         NodeEventBroadcast.self,
+        NodePairRequestedEvent.self,
+        NodePairResolvedEvent.self,
     ]
 
     public static var descriptors: [EventDescriptor] { events.map { $0.descriptor } }

@@ -230,6 +230,15 @@ enum Migrations {
                 table.column("created_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v12-paired-nodes") { db in
+            // Nodes paired through node.pair.approve: the record as JSON, the token only hashed.
+            try db.create(table: "paired_node") { table in
+                table.column("node_id", .text).primaryKey()
+                table.column("record", .text).notNull()
+                table.column("token_hash", .text).notNull()
+                table.column("approved_at_ms", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -127,6 +127,22 @@ extension OpenClawConformanceTests {
             try await socket.call("device.pair.\(decision)", params: ["requestId": requestId])
         }
 
+        // The older node pairing path: a request (announced), the list, an approval (the token
+        // once) and its verification; a second request rejected.
+        for decision in ["approve", "reject"] {
+            mark = socket.received
+            let nodeId = JSONValue.string("tour-node-\(version)-\(decision)")
+            let filed = try await socket.call("node.pair.request", params: ["nodeId": nodeId, "displayName": "tour", "commands": ["echo"]])
+            let requestId = try unwrap(filed["payload"]?["request"]?["requestId"])
+            _ = try await socket.until(after: mark) { $0["event"] == "node.pair.requested" && $0["payload"]?["requestId"] == requestId }
+            try await socket.call("node.pair.list")
+            let decided = try await socket.call("node.pair.\(decision)", params: ["requestId": requestId])
+            _ = try await socket.until(after: mark) { $0["event"] == "node.pair.resolved" && $0["payload"]?["requestId"] == requestId }
+            if let token = decided["payload"]?["node"]?["token"] {
+                try await socket.call("node.pair.verify", params: ["nodeId": nodeId, "token": token])
+            }
+        }
+
         // A node (on its own socket, recorded on the same tape): it connects with its commands,
         // reports an event and answers an invocation; operators list, describe and rename it.
         let node = DeviceIdentity()

@@ -97,4 +97,27 @@ struct NodeToolsTests {
             #expect(!offered.isEmpty && !offered.contains { $0.hasPrefix("node_") }, "\(offered)")
         }
     }
+
+    @Test("a connected node is in system-presence with role node and its name; it leaves presence when it disconnects")
+    func nodeInPresence() async throws {
+        try await TestGateway.with { gateway in
+            let received = Received()
+            try await gateway.withClient { operatorClient in
+                let nodeId = try await Self.withNode(gateway, received: received) {
+                    let entries = try await operatorClient.call(SystemPresence.self)
+                    let node = try unwrap(entries.first { $0.roles == ["node"] }, "node in \(entries)")
+                    #expect(node.host == "kitchen-pi" && node.mode == "node" && node.deviceId != nil)
+                    return try unwrap(node.deviceId)
+                }
+                // In arrival order: a presence broadcast with the node, then the one after it left.
+                for present in [true, false] {
+                    _ = try await operatorClient.nextEvent("presence \(present ? "with" : "without") the node") { event in
+                        guard case .event(let frame) = event, frame.event == "presence", let payload = frame.payload else { return false }
+                        return GatewayJSON.string(payload).contains(nodeId) == present
+                    }
+                }
+                #expect(try await !operatorClient.call(SystemPresence.self).contains { $0.deviceId == nodeId })
+            }
+        }
+    }
 }
