@@ -67,6 +67,13 @@ public final class NetworkNamespace: Sendable {
         return (code, await process.remainingOutput())
     }
 
+    /// Starts `executable` inside the namespace and leaves it running (a node, a server); the
+    /// caller terminates it.
+    public func spawn(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        guard let ip = Self.ip else { throw NamespaceFailure(step: "ip", output: "not installed") }
+        return try ChildProcess(executable: ip, arguments: ["netns", "exec", name, executable] + arguments, environment: environment)
+    }
+
     /// Deletes the namespace (and so both ends of the veth pair).
     public func remove() async {
         guard let ip = Self.ip else { return }

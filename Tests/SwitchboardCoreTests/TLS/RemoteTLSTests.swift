@@ -1,4 +1,6 @@
 import Foundation
+import SwitchboardClient
+import SwitchboardProtocol
 import SwitchboardTesting
 import Testing
 
@@ -60,6 +62,63 @@ struct RemoteTLSTests {
                 #expect(approved.code == 0, "\(approved.output)")
                 let admitted = try await remote(["call", "health", "--url", remoteURL, "--tls-fingerprint", pin])
                 #expect(admitted.code == 0 && admitted.output.contains("\"ok\""), "\(admitted.output)")
+            }
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+        await namespace.remove()
+    }
+
+    @Test(
+        "a headless node on another host over wss:// with the pin: refused until approved on the gateway host, then serves its command to a local operator",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "network namespaces cannot be created here")
+    )
+    func remoteHeadlessNode() async throws {
+        guard let namespace = try await NetworkNamespace.create() else { return }
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        let remoteDir = TestGateway.makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: stateDir)
+            try? FileManager.default.removeItem(atPath: remoteDir)
+        }
+        do {
+            let config = #"{ gateway: { bind: "lan", auth: { token: "\#(Self.token)" }, tls: { enabled: true } } }"#
+            try await GatewayBinary.with(config: config, stateDir: stateDir) { gateway in
+                let local = ["SWITCHBOARD_GATEWAY_URL": "wss://127.0.0.1:\(gateway.port)", "SWITCHBOARD_GATEWAY_TOKEN": Self.token]
+                let status = try await runCLI(["status", "--json"], stateDir: stateDir, extra: local)
+                let pin = try unwrap(
+                    status.output.range(of: #"([0-9A-F]{2}:){31}[0-9A-F]{2}"#, options: .regularExpression).map { String(status.output[$0]) }, "fingerprint in \(status.output)")
+                let node = [
+                    "node", "run", "--url", "wss://\(namespace.hostAddress):\(gateway.port)", "--tls-fingerprint", pin, "--name", "remote-box",
+                    "--command", "where=hostname -I", "--timeout", "20",
+                ]
+                let asked = try await namespace.run(ChildProcess.switchboardExecutable(), node + ["--token", Self.token], environment: daemonEnvironment(stateDir: remoteDir))
+                #expect(asked.code != 0 && asked.output.contains("waiting for approval"), "\(asked.output)")
+                let requestId = try unwrap(
+                    asked.output.range(of: #"devices approve [0-9a-f-]{36}"#, options: .regularExpression).map { String(asked.output[$0].suffix(36)) },
+                    "request id in: \(asked.output)")
+                let approved = try await runCLI(["devices", "approve", requestId], stateDir: stateDir, extra: local)
+                #expect(approved.code == 0, "\(approved.output)")
+
+                // Approved: the node connects by its signature alone and serves.
+                let process = try namespace.spawn(ChildProcess.switchboardExecutable(), node, environment: daemonEnvironment(stateDir: remoteDir))
+                defer { process.terminate() }
+                var operatorConfig = GatewayClientConfiguration(
+                    url: "wss://127.0.0.1:\(gateway.port)", token: Self.token, connectTimeout: .seconds(10), reconnect: false)
+                operatorConfig.tlsFingerprint = TLSFingerprint(pin)
+                try await withGatewayClient(operatorConfig) { client in
+                    try await client.waitUntilConnected()
+                    var remote: NodeSummary?
+                    while remote == nil {
+                        remote = try await client.call(NodeList.self).nodes.first { $0.displayName == "remote-box" && $0.connected }
+                        if remote == nil { _ = try await client.event(named: "presence", timeout: .seconds(20)) }
+                    }
+                    let nodeId = try unwrap(remote?.nodeId)
+                    #expect(remote?.remoteIp?.contains(namespace.peerAddress) == true, "the node connected from the other host: \(String(describing: remote))")
+                    let answer = try await client.call(NodeInvoke.self, .init(nodeId: nodeId, command: "where", idempotencyKey: "where-1"))
+                    #expect(answer.payload?["output"]?.stringValue?.contains(namespace.peerAddress) == true, "\(String(describing: answer.payload))")
+                }
             }
         } catch {
             await namespace.remove()
