@@ -6,7 +6,7 @@ import SwitchboardProtocol
 
 /// How CLI commands reach a running gateway: URL, credentials, device identity, output format.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "Gateway URL (default ws://127.0.0.1:<configured port>, or SWITCHBOARD_GATEWAY_URL).") var url: String?
+    @Option(help: "Gateway URL (default SWITCHBOARD_GATEWAY_URL, else ws://127.0.0.1:<configured port>, wss:// when gateway.tls is on).") var url: String?
     @Option(
         help: "SHA-256 fingerprint the gateway's TLS certificate must have, for wss:// (default SWITCHBOARD_GATEWAY_TLS_FINGERPRINT, then the local gateway's own certificate)."
     ) var tlsFingerprint: String?
