@@ -49,12 +49,16 @@ struct ClientOptions: ParsableArguments {
         let paths = paths.resolve()
         // Best effort: a local config tells the port and credentials; a broken one is ignored here.
         let local = try? ConfigLoader.load(paths: paths, environment: environment)
-        let port = local?.configuration.gateway.port ?? 18789
+        let configuredPort = local?.configuration.gateway.port ?? 18789
         let identityPath = paths.cliIdentityPath
         let identityFile = noDevice ? nil : try? DeviceIdentityFile.loadOrCreate(at: identityPath)
         let identity = try identityFile?.identity()
         let savedToken = identityFile?.tokens[role]
-        let localTLS = local?.configuration.gateway.tls.enabled == true
+        // The gateway running on this state dir says where it listens (a --port given at start,
+        // TLS on or off); otherwise the config file's port and TLS setting.
+        let running = InstanceLock.inspect(stateDir: paths.stateDir).flatMap { $0.running ? $0.record : nil }
+        let port = running?.port ?? configuredPort
+        let localTLS = running?.tls ?? (local?.configuration.gateway.tls.enabled == true)
         let explicitURL = url ?? environment["SWITCHBOARD_GATEWAY_URL"]
         var pin: TLSFingerprint?
         if let text = tlsFingerprint ?? environment["SWITCHBOARD_GATEWAY_TLS_FINGERPRINT"] {

@@ -130,7 +130,7 @@ struct GatewayStatusCommand: AsyncParsableCommand {
         }
         let uptimeMs = GatewayClock.system.nowMs() - record.startedAtMs
         var options = client
-        if options.url == nil, let port = record.port { options.url = "ws://127.0.0.1:\(port)" }
+        if options.url == nil, let port = record.port { options.url = "\(record.tls == true ? "wss" : "ws")://127.0.0.1:\(port)" }
         var healthLine: String
         var healthy = false
         do {

@@ -28,6 +28,8 @@ public struct InstanceRecord: Codable, Sendable, Hashable {
     public var generation = 0
     public var readyAtMs: Int?
     public var logFile: String?
+    /// The port speaks TLS (`wss://`); nil in records of gateways from before TLS.
+    public var tls: Bool?
 
     public init(process: ProcessIdentity, startedAtMs: Int, configPath: String, version: String) {
         self.process = process

@@ -72,6 +72,9 @@ public struct GatewayApplication: Sendable {
 
     public var readiness: GatewayReadiness { runtime.readiness }
 
+    /// Whether this generation's port speaks TLS.
+    public var servesTLS: Bool { runtime.tls != nil }
+
     /// Suspends until the HTTP/WebSocket listener is up; returns the bound port (nil if cancelled).
     public func waitUntilListening() async -> Int? { await runtime.boundPort.wait() }
 

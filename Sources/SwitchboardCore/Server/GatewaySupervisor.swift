@@ -155,8 +155,10 @@ public final class GatewaySupervisor: Service, Sendable {
                 guard let port = await application.waitUntilListening() else { return false }
                 self.board.publish(.init(generation: number, port: port))
                 let nowMs = self.clock.nowMs()
+                let tls = application.servesTLS
                 self.lock?.update {
                     $0.port = port
+                    $0.tls = tls
                     $0.bind = bind
                     $0.generation = number
                     $0.readyAtMs = nowMs
