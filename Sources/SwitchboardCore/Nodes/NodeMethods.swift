@@ -39,10 +39,13 @@ struct NodeMethods {
         registry.register(NodeEventMethod.self) { params, context in
             var payload = params.payload
             if payload == nil, let text = params.payloadJSON { payload = try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(text.utf8)) }
+            if params.event == NodeEventMethod.presenceAlive {
+                return try await parts.nodes.recordAlive(principal: context.principal, payload: payload)
+            }
             parts.bus.broadcast(
                 NodeEventBroadcast.self,
                 .init(nodeId: NodeRuntime.nodeId(of: context.principal), event: params.event, payload: payload, ts: parts.clock.nowMs()))
-            return OKResult()
+            return NodeEventMethod.Result()
         }
     }
 }

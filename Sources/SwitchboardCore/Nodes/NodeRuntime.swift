@@ -60,6 +60,7 @@ final class NodeRuntime: Sendable {
             summary.displayName = device.displayName
             summary.platform = device.platform
             summary.lastSeenAtMs = device.lastSeenAtMs
+            summary.lastSeenReason = device.lastSeenAtMs == nil ? nil : device.lastSeenReason ?? "connect"
             byId[device.deviceId] = summary
         }
         for node in try await pairings.store.allNodes() where byId[node.nodeId] == nil {
@@ -83,6 +84,9 @@ final class NodeRuntime: Sendable {
             summary.modelIdentifier = principal.client.modelIdentifier
             summary.remoteIp = connection.remoteAddress
             summary.connectedAtMs = connection.connectedAtMs
+            // Connected: seen now, by its connection.
+            summary.lastSeenAtMs = connection.connectedAtMs
+            summary.lastSeenReason = "connect"
             byId[id] = summary
         }
         return byId.values.sorted { ($0.connected ? 0 : 1, $0.displayName ?? $0.nodeId) < ($1.connected ? 0 : 1, $1.displayName ?? $1.nodeId) }
@@ -140,6 +144,21 @@ final class NodeRuntime: Sendable {
             if payload == nil, let text = answer.payloadJSON { payload = try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(text.utf8)) }
             return NodeInvoke.Result(nodeId: params.nodeId, command: params.command, payload: payload, payloadJSON: answer.payloadJSON)
         }
+    }
+
+    /// `node.presence.alive` (v4): a paired node that woke in the background records when (by
+    /// this gateway's clock) and why; only for a node with a paired device identity.
+    func recordAlive(principal: Principal, payload: JSONValue?) async throws -> NodeEventMethod.Result {
+        let event = NodeEventMethod.presenceAlive
+        guard let deviceId = principal.deviceId else {
+            return .init(event: event, handled: false, reason: "no device identity: only a paired node device is recorded")
+        }
+        guard try await devices.device(id: deviceId, role: GatewayRole.node.rawValue) != nil else {
+            return .init(event: event, handled: false, reason: "this device is not paired as a node")
+        }
+        let trigger = payload?["trigger"]?.stringValue.flatMap { NodeEventMethod.aliveTriggers.contains($0) ? $0 : nil } ?? "background"
+        try await devices.touch(deviceId: deviceId, role: GatewayRole.node.rawValue, atMs: clock.nowMs(), reason: trigger)
+        return .init(event: event, handled: true)
     }
 
     /// A node's answer; false when nobody waits for it (late, or not this node's).

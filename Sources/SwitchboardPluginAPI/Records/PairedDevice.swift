@@ -12,6 +12,8 @@ public struct PairedDevice: Sendable, Hashable, Codable {
     public var clientId: String?
     public var approvedAtMs: Int
     public var lastSeenAtMs: Int?
+    /// Why it was last seen: `connect`, or a node's `node.presence.alive` trigger.
+    public var lastSeenReason: String?
     /// Paired while the gateway had no auth (anyone on the machine could have): once auth is
     /// on, its token is refused until it pairs again with the gateway's secret.
     public var pairedWithoutAuth: Bool

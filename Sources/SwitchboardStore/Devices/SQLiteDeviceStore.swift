@@ -32,10 +32,10 @@ public struct SQLiteDeviceStore: DeviceStoring {
         }
     }
 
-    public func touch(deviceId: String, role: String, atMs: Int) async throws {
+    public func touch(deviceId: String, role: String, atMs: Int, reason: String) async throws {
         try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE paired_device SET last_seen_at_ms = ? WHERE device_id = ? AND role = ?").execute(
-                arguments: [atMs, deviceId, role]
+            try db.cachedStatement(sql: "UPDATE paired_device SET last_seen_at_ms = ?, last_seen_reason = ? WHERE device_id = ? AND role = ?").execute(
+                arguments: [atMs, reason, deviceId, role]
             )
         }
     }
@@ -61,7 +61,7 @@ public struct SQLiteDeviceStore: DeviceStoring {
 
     static func record(from row: Row) -> PairedDevice {
         let scopes: String = row["scopes"]
-        return PairedDevice(
+        var record = PairedDevice(
             deviceId: row["device_id"],
             role: row["role"],
             publicKey: row["public_key"],
@@ -74,5 +74,7 @@ public struct SQLiteDeviceStore: DeviceStoring {
             lastSeenAtMs: row["last_seen_at_ms"],
             pairedWithoutAuth: row["paired_without_auth"]
         )
+        record.lastSeenReason = row["last_seen_reason"]
+        return record
     }
 }

@@ -239,6 +239,10 @@ enum Migrations {
                 table.column("approved_at_ms", .integer).notNull()
             }
         }
+        migrator.registerMigration("v13-last-seen-reason") { db in
+            // Why a device was last seen: connect, or a node's background wake trigger.
+            try db.alter(table: "paired_device") { table in table.add(column: "last_seen_reason", .text) }
+        }
         return migrator
     }
 }

@@ -12,6 +12,8 @@ public struct NodeSummary: Codable, Sendable, Hashable, JSONSchemaDescribable {
     public var permissions: [String: Bool]?
     public var connectedAtMs: Int?
     public var lastSeenAtMs: Int?
+    /// `connect` for a connected node; a paired node's last `node.presence.alive` trigger.
+    public var lastSeenReason: String?
     public var paired: Bool
     public var connected: Bool
 
@@ -28,7 +30,7 @@ public struct NodeSummary: Codable, Sendable, Hashable, JSONSchemaDescribable {
             .init("nodeId", .string(), required: true), .init("displayName", .string()), .init("platform", .string()), .init("version", .string()),
             .init("deviceFamily", .string()), .init("modelIdentifier", .string()), .init("remoteIp", .string()),
             .init("caps", .array(items: .string()), required: true), .init("commands", .array(items: .string()), required: true),
-            .init("permissions", .openObject()), .init("connectedAtMs", .integer(minimum: 0)), .init("lastSeenAtMs", .integer(minimum: 0)),
+            .init("permissions", .openObject()), .init("connectedAtMs", .integer(minimum: 0)), .init("lastSeenAtMs", .integer(minimum: 0)), .init("lastSeenReason", .string()),
             .init("paired", .boolean(), required: true), .init("connected", .boolean(), required: true))
     }
 }
@@ -214,7 +216,28 @@ public enum NodeEventMethod: GatewayMethod {
         }
     }
 
-    public typealias Result = OKResult
+    /// `{ok: true}`; for `node.presence.alive` also `{event, handled, reason?}` (v4): `handled`
+    /// says whether the wake was recorded as the node's last-seen time.
+    public struct Result: Codable, Sendable, Hashable, JSONSchemaDescribable {
+        public var ok: Bool
+        public var event: String?
+        public var handled: Bool?
+        public var reason: String?
+        public init(ok: Bool = true, event: String? = nil, handled: Bool? = nil, reason: String? = nil) {
+            self.ok = ok
+            self.event = event
+            self.handled = handled
+            self.reason = reason
+        }
+        public static var jsonSchema: JSONSchema {
+            .openObject(.init("ok", .boolean(), required: true), .init("event", .string()), .init("handled", .boolean()), .init("reason", .string()))
+        }
+    }
+
+    /// The v4 background-wake beacon.
+    public static let presenceAlive = "node.presence.alive"
+    /// Its `trigger`s; anything else is recorded as `background`.
+    public static let aliveTriggers: Set<String> = ["background", "silent_push", "bg_app_refresh", "significant_location", "manual", "connect"]
 }
 
 /// `node.invoke.request` (targeted at one node, no `seq`): run a command and answer with `node.invoke.result`.
