@@ -1,6 +1,6 @@
 """Drives the WebChat page in headless Chromium, as a new user would.
 
-Usage: webchat_e2e.py URL SCREENSHOT_DIR [--token TOKEN] [--restart]
+Usage: webchat_e2e.py URL SCREENSHOT_DIR [--token TOKEN] [--restart] [--self-signed]
 Prints progress markers the Swift test waits on; exits non-zero with a reason on failure.
 """
 import sys
@@ -11,6 +11,9 @@ from playwright.sync_api import sync_playwright
 url, shots = sys.argv[1], sys.argv[2]
 token = sys.argv[sys.argv.index("--token") + 1] if "--token" in sys.argv else None
 restart = "--restart" in sys.argv
+# The gateway's own self-signed certificate (gateway.tls.autoGenerate): accept it, as a user
+# who checked its fingerprint would.
+self_signed = "--self-signed" in sys.argv
 TIMEOUT = 45_000  # generous: the suite runs beside load tests on 2 cores
 
 
@@ -25,7 +28,7 @@ def fail(reason):
 
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-    page = browser.new_page()
+    page = browser.new_page(ignore_https_errors=self_signed)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url + "/", wait_until="domcontentloaded")
@@ -56,8 +59,11 @@ with sync_playwright() as p:
         fail("the escaped markup is not shown as text")
     if page.evaluate("() => window.pwned") is not None:
         fail("model output ran script")
-    page.screenshot(path=shots + "/webchat-reply.png", full_page=True)
-    say("REPLY_OK " + shots + "/webchat-reply.png")
+    if self_signed and not page.evaluate("() => location.protocol === 'https:'"):
+        fail("the page was not loaded over https")
+    name = "/webchat-reply-https.png" if self_signed else "/webchat-reply.png"
+    page.screenshot(path=shots + name, full_page=True)
+    say("REPLY_OK " + shots + name)
 
     if restart:
         say("READY_FOR_RESTART")

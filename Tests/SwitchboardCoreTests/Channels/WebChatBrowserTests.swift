@@ -53,6 +53,27 @@ struct WebChatBrowserTests {
         }
     }
 
+    @Test("over https:// (gateway.tls with its self-signed certificate) the page connects over wss:// under its CSP and chats")
+    func chatOverTLS() async throws {
+        try await FakeModelServer.with { model in
+            model.enqueue(Self.reply)
+            try await TestGateway.with(config: modelConfig(model), overrides: ["gateway.tls.enabled": "true"]) { gateway in
+                let browser = try Self.browser(["https://localhost:\(gateway.port)", Self.screenshotDir, "--self-signed"])
+                defer { browser.terminate() }
+                do {
+                    let shot = try await browser.waitForLine(containing: "REPLY_OK", timeout: .seconds(90))
+                    print("WebChat over https screenshot: \(shot.dropFirst("REPLY_OK ".count))")
+                    _ = try await browser.waitForLine(containing: "DONE", timeout: .seconds(30))
+                } catch {
+                    Issue.record("the browser script said: \(await browser.remainingOutput())")
+                    throw error
+                }
+                #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
+            }
+            #expect(model.requests.count == 1 && GatewayJSON.string(model.requests[0]).contains("hello from the browser"))
+        }
+    }
+
     @Test("with auth on, the page asks for the token and then connects")
     func asksForToken() async throws {
         try await FakeModelServer.with { model in
