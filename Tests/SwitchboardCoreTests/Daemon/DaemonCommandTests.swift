@@ -116,4 +116,28 @@ struct DaemonCommandTests {
             #expect(unreachable.code == 1 && unreachable.output.contains("is unreachable"), "\(unreachable.output)")
         }
     }
+
+    @Test("doctor warns about a network bind in plain text, not with TLS on (then it names the fingerprint) or behind an https publicUrl")
+    func doctorTLS() async throws {
+        try await withStateDir { stateDir in
+            let path = stateDir + "/switchboard.json"
+            let token = "abcdefghijklmnopqrstuvwxyz012345"
+            try Data(#"{ gateway: { bind: "lan", auth: { token: "\#(token)" } } }"#.utf8).write(to: URL(fileURLWithPath: path))
+            let plain = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(plain.output.contains("[warn] tls: bound to 0.0.0.0 without TLS") && plain.output.contains("gateway.tls.enabled"), "\(plain.output)")
+
+            try Data(#"{ gateway: { bind: "lan", auth: { token: "\#(token)" }, publicUrl: "https://gw.example.com" } }"#.utf8).write(to: URL(fileURLWithPath: path))
+            let proxied = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(proxied.output.contains("[ok  ] tls: off on the port; clients come through https://gw.example.com"), "\(proxied.output)")
+
+            // TLS on: the certificate is made at the first start; then doctor names its fingerprint.
+            let tlsConfig = #"{ gateway: { bind: "lan", auth: { token: "\#(token)" }, tls: { enabled: true } } }"#
+            try Data(tlsConfig.utf8).write(to: URL(fileURLWithPath: path))
+            let before = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(before.output.contains("[ok  ] tls: on; a self-signed certificate is made at the first start"), "\(before.output)")
+            try await GatewayBinary.with(config: tlsConfig, stateDir: stateDir) { _ in }
+            let after = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(after.output.range(of: #"\[ok  \] tls: on; certificate SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"#, options: .regularExpression) != nil, "\(after.output)")
+        }
+    }
 }
