@@ -11,9 +11,7 @@ struct NodePairingMethods {
         let parts = parts
         let pairings = parts.nodes.pairings
         registry.register(NodePairRequest.self) { params, context in
-            if let problem = InputLimits.problem(params.caps, field: "caps") ?? InputLimits.problem(params.commands, field: "commands") {
-                throw GatewayError.invalidRequest("invalid params: \(problem)")
-            }
+            if let problem = Self.problem(params) { throw GatewayError.invalidRequest("invalid params: \(problem)") }
             let result = try await pairings.request(params, remoteIp: context.connection?.remoteAddress, nowMs: parts.clock.nowMs())
             if result.created {
                 var announced = result.request
@@ -44,7 +42,28 @@ struct NodePairingMethods {
             parts.bus.broadcast(NodePairResolvedEvent.self, .init(requestId: taken.requestId, nodeId: taken.nodeId, decision: "rejected", ts: now))
             return NodePairReject.Result(requestId: taken.requestId, nodeId: taken.nodeId)
         }
-        registry.register(NodePairVerify.self) { params, _ in try await pairings.verify(params, nowMs: parts.clock.nowMs()) }
+        registry.register(NodePairVerify.self) { params, _ in
+            if let problem = InputLimits.problem(params.nodeId, field: "nodeId", max: Self.maxNodeId) ?? InputLimits.problem(params.token, field: "token", max: 512) {
+                throw GatewayError.invalidRequest("invalid params: \(problem)")
+            }
+            return try await pairings.verify(params, nowMs: parts.clock.nowMs())
+        }
+    }
+
+    static let maxNodeId = 128
+
+    /// Every field is kept while the request waits and is shown to operators: each is bounded.
+    static func problem(_ params: NodePairRequest.Params) -> String? {
+        if params.nodeId.isEmpty { return "nodeId: must not be empty" }
+        if let problem = InputLimits.problem(params.nodeId, field: "nodeId", max: maxNodeId) { return problem }
+        let fields: [(String?, String)] = [
+            (params.displayName, "displayName"), (params.platform, "platform"), (params.version, "version"), (params.coreVersion, "coreVersion"),
+            (params.uiVersion, "uiVersion"), (params.deviceFamily, "deviceFamily"), (params.modelIdentifier, "modelIdentifier"), (params.remoteIp, "remoteIp"),
+        ]
+        for (value, field) in fields {
+            if let problem = InputLimits.problem(value, field: field, max: InputLimits.clientField) { return problem }
+        }
+        return InputLimits.problem(params.caps, field: "caps") ?? InputLimits.problem(params.commands, field: "commands")
     }
 
     static func unknown(_ requestId: String) -> String {

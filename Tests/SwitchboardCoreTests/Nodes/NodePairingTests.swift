@@ -102,4 +102,27 @@ struct NodePairingTests {
             }
         }
     }
+
+    @Test("oversized fields are refused naming the field and its limit; nothing is filed")
+    func boundedFields() async throws {
+        try await TestGateway.with { gateway in
+            try await gateway.withClient { client in
+                var params = NodePairRequest.Params(nodeId: "n1")
+                params.displayName = String(repeating: "x", count: 300)
+                do {
+                    _ = try await client.call(NodePairRequest.self, params)
+                    Issue.record("a 300-character displayName was filed")
+                } catch let error as GatewayClientError {
+                    #expect(error.gatewayError?.message.contains("displayName: at most 256 characters") == true, "\(error)")
+                }
+                do {
+                    _ = try await client.call(NodePairRequest.self, .init(nodeId: String(repeating: "n", count: 129)))
+                    Issue.record("a 129-character nodeId was filed")
+                } catch let error as GatewayClientError {
+                    #expect(error.gatewayError?.message.contains("nodeId: at most 128 characters") == true, "\(error)")
+                }
+                #expect(try await client.call(NodePairList.self).pending.isEmpty)
+            }
+        }
+    }
 }
