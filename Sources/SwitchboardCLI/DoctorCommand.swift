@@ -147,6 +147,11 @@ struct DoctorCommand: AsyncParsableCommand {
                     ? Finding(verdict: .pass, check: "tls", detail: "on; a self-signed certificate is made at the first start (\(path))")
                     : Finding(verdict: .fail, check: "tls", detail: "on, but the certificate \(path) cannot be read", fix: "set gateway.tls.certPath/keyPath to PEM files, or remove them to use autoGenerate")
             }
+            let keyPath = ((tls.keyPath ?? loaded.paths.defaultTLSKeyPath) as NSString).expandingTildeInPath
+            let keyMode = ((try? FileManager.default.attributesOfItem(atPath: keyPath))?[.posixPermissions] as? NSNumber)?.intValue ?? 0o600
+            if keyMode & 0o077 != 0 {
+                return Finding(verdict: .warn, check: "tls", detail: "the private key \(keyPath) is readable by others (mode \(String(keyMode & 0o777, radix: 8)))", fix: "chmod 600 \(keyPath)")
+            }
             return Finding(verdict: .pass, check: "tls", detail: "on; certificate SHA-256 \(fingerprint) (remote clients: --tls-fingerprint \(fingerprint))")
         }
         if configuration.isLoopbackBind {

@@ -138,6 +138,10 @@ struct DaemonCommandTests {
             try await GatewayBinary.with(config: tlsConfig, stateDir: stateDir) { _ in }
             let after = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
             #expect(after.output.range(of: #"\[ok  \] tls: on; certificate SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"#, options: .regularExpression) != nil, "\(after.output)")
+            let keyPath = GatewayPaths(stateDir: stateDir).defaultTLSKeyPath
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
+            let exposed = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
+            #expect(exposed.output.contains("[warn] tls: the private key \(keyPath) is readable by others") && exposed.output.contains("chmod 600"), "\(exposed.output)")
         }
     }
 }
