@@ -31,6 +31,10 @@ struct CallCommand: AsyncParsableCommand {
         }
         if response.ok {
             print(GatewayJSON.string(response.payload ?? .null, pretty: !json))
+            // A run that ended badly is a failure for scripts too (`agent --expect-final`, `agent.wait`).
+            if ["agent", "agent.wait"].contains(method), let status = response.payload?["status"]?.stringValue, ["error", "timeout"].contains(status) {
+                throw ExitCode(ExitCodes.failure)
+            }
             return
         }
         if json {

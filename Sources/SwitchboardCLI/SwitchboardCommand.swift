@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwitchboardCore
 
 /// `switchboard`: the gateway daemon and its control CLI.
 @main
@@ -6,8 +7,9 @@ struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "A gateway between chat apps and an AI agent, speaking the OpenClaw gateway protocol.",
+        version: GatewayApplication.version,
         subcommands: [
-            GatewayCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, NodeCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self,
+            GatewayCommand.self, AgentCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, NodeCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self,
             SchemaCommand.self,
         ]
     )
