@@ -103,6 +103,7 @@ struct ClientOptions: ParsableArguments {
         switch error.code {
         case .requestFailed: ExitCodes.failure
         case .tlsFingerprintMismatch, .tlsUntrusted: ExitCodes.untrustedGateway
+        case .connectRejected: ExitCodes.refused
         default: ExitCodes.unavailable
         }
     }

@@ -20,8 +20,10 @@ enum ExitCodes {
     static let config: Int32 = 78
     /// A bad command-line value (EX_USAGE).
     static let usage: Int32 = 64
-    /// The gateway is not the one expected: its TLS certificate failed the pin or is untrusted (EX_NOPERM).
-    static let untrustedGateway: Int32 = 77
+    /// The gateway is not the one expected: its TLS certificate failed the pin or is untrusted (EX_PROTOCOL).
+    static let untrustedGateway: Int32 = 76
+    /// The gateway refused us: wrong or missing token/password, pairing required (EX_NOPERM).
+    static let refused: Int32 = 77
     static let unavailable: Int32 = 69
     static let failure: Int32 = 1
 }

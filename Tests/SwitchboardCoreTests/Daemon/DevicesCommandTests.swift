@@ -34,7 +34,7 @@ struct DevicesCommandTests {
             #expect(file.contains(newToken) && !file.contains(oldToken))
             // The old token is refused now; without a device the new one lists no devices.
             let refused = try await runCLI(["devices", "list", "--no-device", "--token", oldToken], stateDir: stateDir, extra: url)
-            #expect(refused.code != 0 && refused.output.contains("token mismatch"), "\(refused.output)")
+            #expect(refused.code == 77 && refused.output.contains("token mismatch"), "\(refused.output)")
             let after = try await runCLI(["devices", "list", "--json", "--no-device"], stateDir: stateDir, extra: url)
             #expect(after.code == 0, "\(after.output)")
             #expect(try GatewayJSON.decoder.decode(DevicePairList.Result.self, from: Data(after.output.utf8)).paired.isEmpty)

@@ -28,7 +28,7 @@ struct RemotePairingTests {
 
                 // A wrong secret is an auth error, not a pairing request.
                 let wrong = try await remote(["call", "health", "--token", "not-the-token"])
-                #expect(wrong.code != 0 && wrong.output.contains("token mismatch"), "\(wrong.output)")
+                #expect(wrong.code == 77 && wrong.output.contains("token mismatch"), "\(wrong.output)")
                 let asked = try await remote(["call", "health", "--token", Self.token])
                 #expect(asked.code != 0 && asked.output.contains("waiting for approval"), "\(asked.output)")
                 let requestId = try unwrap(

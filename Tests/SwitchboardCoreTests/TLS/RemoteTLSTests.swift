@@ -43,10 +43,10 @@ struct RemoteTLSTests {
                 }
 
                 let unpinned = try await remote(["call", "health", "--url", remoteURL, "--token", Self.token])
-                #expect(unpinned.code == 77 && unpinned.output.contains("not trusted") && unpinned.output.contains("--tls-fingerprint"), "\(unpinned.output)")
+                #expect(unpinned.code == 76 && unpinned.output.contains("not trusted") && unpinned.output.contains("--tls-fingerprint"), "\(unpinned.output)")
                 let wrongPin = String(repeating: "00:", count: 31) + "00"
                 let mismatch = try await remote(["call", "health", "--url", remoteURL, "--token", Self.token, "--tls-fingerprint", wrongPin])
-                #expect(mismatch.code == 77 && mismatch.output.contains("gateway tls fingerprint mismatch"), "\(mismatch.output)")
+                #expect(mismatch.code == 76 && mismatch.output.contains("gateway tls fingerprint mismatch"), "\(mismatch.output)")
                 #expect(mismatch.output.contains(fingerprint), "the fingerprint actually presented is named")
                 let plain = try await remote(["call", "health", "--url", "ws://\(namespace.hostAddress):\(gateway.port)", "--token", Self.token])
                 #expect(plain.code != 0 && plain.output.contains("use wss://"), "\(plain.output)")
