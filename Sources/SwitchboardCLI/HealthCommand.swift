@@ -25,6 +25,7 @@ struct HealthCommand: AsyncParsableCommand {
         let channels = summary.channelOrder.isEmpty ? "none configured" : summary.channelOrder.joined(separator: ", ")
         print("status    \(degraded ? "degraded" : "ok")")
         for problem in summary.readiness?["problems"]?.arrayValue ?? [] { print("problem   \(problem.stringValue ?? "")") }
+        for warning in summary.readiness?["warnings"]?.arrayValue ?? [] { print("warning   \(warning.stringValue ?? "")") }
         print("agents    \(agents.isEmpty ? "none" : agents)")
         print("channels  \(channels)")
         print("sessions  \(summary.sessions.count)")

@@ -53,7 +53,10 @@ final class GatewayRuntime: Sendable {
         self.presence = PresenceRegistry(version: version, host: ProcessInfo.processInfo.hostName, nowMs: startedAtMs)
         self.health = HealthMonitor(
             intervalMs: config.healthRefreshIntervalMs, coalesceMs: config.healthCoalesceMs, bus: bus, presence: presence, clock: clock, store: storeHealth,
-            sessions: HealthSessionSource(path: loaded.paths.databasePath, store: sessions) { [live = host.live] in live.current.agent }
+            sessions: HealthSessionSource(path: loaded.paths.databasePath, store: sessions) { [live = host.live] in live.current.agent },
+            warnings: { [live = host.live, environment = loaded.providerEnvironment, configPath = loaded.paths.configPath] in
+                HealthWarnings.current(agent: live.current.agent, providerEnvironment: environment, configPath: configPath)
+            }
         )
         self.storeHealth = storeHealth
         self.presenceNotifier = PresenceNotifier(coalesceMs: config.presenceCoalesceMs, bus: bus, presence: presence, health: health)

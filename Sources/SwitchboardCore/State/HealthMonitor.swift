@@ -22,13 +22,15 @@ final class HealthMonitor: Service, Sendable {
     let clock: GatewayClock
     let store: StoreHealth?
     let sessions: HealthSessionSource?
+    /// Conditions worth telling that do not make the gateway unhealthy (no model provider yet).
+    let warnings: @Sendable () -> [String]
     private let state: Mutex<State>
     private let requests: AsyncStream<Void>
     private let requestContinuation: AsyncStream<Void>.Continuation
 
     init(
         intervalMs: Int, coalesceMs: Int, bus: EventBus, presence: PresenceRegistry, clock: GatewayClock, store: StoreHealth? = nil,
-        sessions: HealthSessionSource? = nil
+        sessions: HealthSessionSource? = nil, warnings: @escaping @Sendable () -> [String] = { [] }
     ) {
         self.intervalMs = intervalMs
         self.coalesceMs = coalesceMs
@@ -37,7 +39,8 @@ final class HealthMonitor: Service, Sendable {
         self.clock = clock
         self.store = store
         self.sessions = sessions
-        let summary = Self.compute(clock: clock, store: store, sessions: sessions)
+        self.warnings = warnings
+        let summary = Self.compute(clock: clock, store: store, sessions: sessions, warnings: warnings())
         self.state = Mutex(State(summary: summary, encoded: try? EncodedPayload(summary)))
         // Coalesces bursts: many connects in a row cause one refresh, not one each.
         (requests, requestContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -64,7 +67,7 @@ final class HealthMonitor: Service, Sendable {
     /// Refreshes now and broadcasts; used by `health {probe:true}`.
     @discardableResult
     func refresh() -> HealthSummary {
-        let summary = Self.compute(clock: clock, store: store, sessions: sessions)
+        let summary = Self.compute(clock: clock, store: store, sessions: sessions, warnings: warnings())
         let encoded = try? EncodedPayload(summary)
         let version = state.withLock { state in
             state.summary = summary
@@ -103,7 +106,7 @@ final class HealthMonitor: Service, Sendable {
         }
     }
 
-    static func compute(clock: GatewayClock, store: StoreHealth?, sessions: HealthSessionSource?) -> HealthSummary {
+    static func compute(clock: GatewayClock, store: StoreHealth?, sessions: HealthSessionSource?, warnings: [String] = []) -> HealthSummary {
         let started = ContinuousClock.now
         let now = clock.nowMs()
         var summary = HealthSummary(ts: now, agents: [.init(agentId: AgentConfiguration.defaultAgentId, isDefault: true)])
@@ -113,6 +116,11 @@ final class HealthMonitor: Service, Sendable {
         }
         if let store, store.isDegraded {
             summary.readiness = ["status": "degraded", "problems": .array(store.problems.map { .string($0) })]
+        }
+        if !warnings.isEmpty {
+            var readiness = summary.readiness?.objectValue ?? ["status": "ok"]
+            readiness["warnings"] = .array(warnings.map { .string($0) })
+            summary.readiness = .object(readiness)
         }
         summary.durationMs = Int((ContinuousClock.now - started).microseconds / 1000)
         return summary
