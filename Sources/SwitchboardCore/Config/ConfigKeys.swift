@@ -72,6 +72,11 @@ public enum ConfigKeys {
         optionalString("gateway.tls.certPath", \.gateway.tls.certPath, env: nil, secret: false, help: "PEM certificate chain (default <stateDir>/gateway/tls/gateway-cert.pem)"),
         optionalString("gateway.tls.keyPath", \.gateway.tls.keyPath, env: nil, secret: false, help: "PEM private key (default <stateDir>/gateway/tls/gateway-key.pem)"),
         bool("gateway.tls.autoGenerate", \.gateway.tls.autoGenerate, help: "make a self-signed certificate when neither file exists"),
+        bool("gateway.http.endpoints.chatCompletions.enabled", \.gateway.chatCompletions.enabled, help: "serve the OpenAI-compatible POST /v1/chat/completions and GET /v1/models"),
+        int(
+            "gateway.http.endpoints.chatCompletions.maxBodyBytes", \.gateway.chatCompletions.maxBodyBytes, 1024...(256 * 1024 * 1024),
+            help: "largest /v1/chat/completions request body"
+        ),
         url("gateway.publicUrl", \.gateway.publicUrl, help: "URL browsers reach the gateway at through a proxy; its origin is trusted"),
         choice(
             "logging.level", \.logging.level, ["trace", "debug", "info", "notice", "warning", "error", "critical"],

@@ -75,6 +75,17 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// reverse proxy, a tunnel): its origin is accepted like the gateway's own.
         public var publicUrl: String?
         public var tls = TLS()
+        /// The OpenAI-compatible HTTP API (`gateway.http.endpoints.chatCompletions.*`).
+        public var chatCompletions = ChatCompletions()
+
+        public init() {}
+    }
+
+    /// `POST /v1/chat/completions` and `GET /v1/models` on the gateway port (off by default).
+    public struct ChatCompletions: Sendable, Hashable {
+        public var enabled = false
+        /// Largest request body read (images come inline as base64 data URLs).
+        public var maxBodyBytes = 20 * 1024 * 1024
 
         public init() {}
     }

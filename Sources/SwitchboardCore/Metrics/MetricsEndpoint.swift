@@ -9,41 +9,28 @@ import SwitchboardProtocol
 /// they are not public.
 enum MetricsEndpoint {
     static func respond(_ request: Request, peer: String, runtime: GatewayRuntime) async -> Response {
-        let auth = runtime.configuration.gateway.auth
-        let secret: String? =
-            switch auth.effectiveMode {
-            case .none: nil
-            case .token: auth.token
-            case .password: auth.password
-            }
-        if let secret {
-            let header = request.headers[.authorization] ?? ""
-            let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-            let key = AuthRateLimiter.key(origin: BrowserOriginPolicy.browserOrigin(among: request.headers[values: .origin]), address: peer)
-            let outcome = runtime.authLimiter.attempt(key: key, nowMs: runtime.clock.nowMs()) { !presented.isEmpty && SecretComparison.equal(presented, secret) }
-            if case .limited(let retryAfterMs) = outcome {
-                runtime.host.metrics.recordAuthRateLimited()
-                var response = HTTPRoutes.json(
-                    .tooManyRequests,
-                    [
-                        "ok": false,
-                        "error": [
-                            "code": .string(GatewayDetailCode.authRateLimited.rawValue),
-                            "message": .string("too many failed auth attempts; retry in \((retryAfterMs + 999) / 1000) s"),
-                        ],
-                    ]
-                )
-                response.headers[.retryAfter] = "\((retryAfterMs + 999) / 1000)"
-                return response
-            }
-            guard outcome == .passed else {
-                var response = HTTPRoutes.json(
-                    .unauthorized,
-                    ["ok": false, "error": ["code": "UNAUTHORIZED", "message": .string("send the gateway \(auth.effectiveMode.rawValue) as Authorization: Bearer <secret>")]]
-                )
-                response.headers[HTTPField.Name("WWW-Authenticate")!] = "Bearer realm=\"switchboard\""
-                return response
-            }
+        switch GatewayBearerAuth.check(request, peer: peer, runtime: runtime) {
+        case .passed:
+            break
+        case .limited(let retryAfterMs):
+            var response = HTTPRoutes.json(
+                .tooManyRequests,
+                [
+                    "ok": false,
+                    "error": [
+                        "code": .string(GatewayDetailCode.authRateLimited.rawValue),
+                        "message": .string("too many failed auth attempts; retry in \((retryAfterMs + 999) / 1000) s"),
+                    ],
+                ]
+            )
+            response.headers[.retryAfter] = "\((retryAfterMs + 999) / 1000)"
+            return response
+        case .refused(let mode, _):
+            var response = HTTPRoutes.json(
+                .unauthorized, ["ok": false, "error": ["code": "UNAUTHORIZED", "message": .string("send the gateway \(mode) as Authorization: Bearer <secret>")]]
+            )
+            response.headers[HTTPField.Name("WWW-Authenticate")!] = "Bearer realm=\"switchboard\""
+            return response
         }
         await sample(runtime)
         var buffer = ByteBuffer()

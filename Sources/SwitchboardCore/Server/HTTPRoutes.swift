@@ -46,6 +46,7 @@ enum HTTPRoutes {
             router.get("/chat") { _, _ in WebChatRoute.page() }
         }
         WebhookRoutes.add(to: router, runtime: runtime)
+        OpenAIRoutes.add(to: router, runtime: runtime)
         return router
     }
 
