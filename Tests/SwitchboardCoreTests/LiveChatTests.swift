@@ -130,6 +130,7 @@ struct LiveChatTests {
                 #expect(final["state"] == "error")
                 let message = final["errorMessage"]?.stringValue ?? ""
                 #expect(message.contains("OPENAI_API_KEY") && message.contains("models.providers") && message.contains("agents.defaults.model"))
+                #expect(message.contains(gateway.paths.configPath), "the config file actually in use is named: \(message)")
                 #expect(final["message"] == nil)
             }
         }

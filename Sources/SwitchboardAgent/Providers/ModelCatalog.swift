@@ -7,12 +7,15 @@ public struct ModelCatalog: Sendable {
     /// `provider/model` used when a run names none.
     public let defaultModel: String?
     let clients: [String: any LLMProvider]
+    /// The config file the gateway reads, named in the "no provider" error.
+    let configPath: String?
 
     /// - Parameters:
     ///   - providers: from ``ProviderSettings/merging(configured:environment:)``.
     ///   - defaultModel: `agents.defaults.model`; nil picks the first provider's first model.
-    public init(providers: [ProviderSettings], defaultModel: String?, http: ProviderHTTP) {
+    public init(providers: [ProviderSettings], defaultModel: String?, http: ProviderHTTP, configPath: String? = nil) {
         self.providers = providers
+        self.configPath = configPath
         var clients: [String: any LLMProvider] = [:]
         for provider in providers {
             switch provider.api {
@@ -51,8 +54,8 @@ public struct ModelCatalog: Sendable {
     /// Resolves `reference` (`provider/model`, or a bare model id of the default provider).
     /// - Throws: ``ProviderError`` of kind `notConfigured` that says how to fix it.
     public func resolve(_ reference: String?) throws -> Resolved {
-        guard !clients.isEmpty else { throw ProviderError.noProvider() }
-        guard let reference = reference ?? defaultModel else { throw ProviderError.noProvider() }
+        guard !clients.isEmpty else { throw ProviderError.noProvider(configPath: configPath) }
+        guard let reference = reference ?? defaultModel else { throw ProviderError.noProvider(configPath: configPath) }
         let providerId: String
         let model: String
         if let slash = reference.firstIndex(of: "/"), clients[String(reference[..<slash])] != nil {

@@ -59,12 +59,12 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    public static func noProvider() -> ProviderError {
+    public static func noProvider(configPath: String? = nil) -> ProviderError {
         ProviderError(
             .notConfigured,
             "no model provider is configured. Set OPENAI_API_KEY (optionally OPENAI_BASE_URL), ANTHROPIC_API_KEY, or OLLAMA_HOST "
                 + "in the gateway's environment, or add models.providers.<id> {baseUrl, apiKey, api: \"openai\"|\"anthropic\", models} "
-                + "and agents.defaults.model \"<provider>/<model>\" to ~/.switchboard/switchboard.json, then restart the gateway"
+                + "and agents.defaults.model \"<provider>/<model>\" to \(configPath ?? "the config file"), then restart the gateway"
         )
     }
 }

@@ -37,7 +37,7 @@ struct AgentRuntime: Sendable {
             client: providerClient, retry: config.retry, timeouts: config.timeouts, logger: logger, observer: { metrics.recordProviderCall($0) }
         )
         let providers = ProviderSettings.merging(configured: config.providers, environment: loaded.providerEnvironment)
-        catalog = ModelCatalog(providers: providers, defaultModel: config.defaultModel, http: http)
+        catalog = ModelCatalog(providers: providers, defaultModel: config.defaultModel, http: http, configPath: loaded.paths.configPath)
         mcp = MCPServers(settings: config.mcpServers, clientVersion: version, logger: logger)
         var tools: [any AgentTool] = []
         if config.currentTimeTool { tools.append(CurrentTimeTool()) }
