@@ -67,7 +67,7 @@ public struct ShellCommand: Sendable {
         let command = self.command
         let directory = workingDirectory.map { FilePath($0) }
         let timeout = self.timeout
-        let outcome: Outcome
+        var outcome: Outcome
         do {
             outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 group.addTask {
@@ -93,6 +93,9 @@ public struct ShellCommand: Sendable {
         } catch {
             outcome = Task.isCancelled ? .stopped : .failed("\(error)")
         }
+        // Cancelled (shutdown): the teardown's SIGTERM often ends the command before the run
+        // notices the cancellation, so its exit says "signal 15"; it was the gateway that stopped it.
+        if Task.isCancelled, case .finished(let status, _) = outcome, status != .exited(0) { outcome = .stopped }
         let durationMs = Int((ContinuousClock.now - started) / .milliseconds(1))
         switch outcome {
         case .finished(let status, let tail):
