@@ -30,8 +30,9 @@ struct ChatREPLTests {
             let overrides = ["gateway.port": String(TestGateway.fixedPort())]
             let config = modelConfig(model)
             let terminal = try await TestGateway.with(config: config, stateDir: stateDir, overrides: overrides) { gateway in
-                let terminal = try await TerminalSession.start(
-                    [ChildProcess.switchboardExecutable(), "chat", "--url", gateway.url, "--session", "repl"], environment: daemonEnvironment(stateDir: cliDir))
+                // The shell says when (and how) the REPL ended.
+                let chat = [ChildProcess.switchboardExecutable(), "chat", "--url", gateway.url, "--session", "repl"].joined(separator: " ")
+                let terminal = try await TerminalSession.start(["sh", "-c", chat + "; echo REPL-EXITED $?"], environment: daemonEnvironment(stateDir: cliDir))
                 do {
                     _ = try await terminal.waitForLine(containing: "Connected to \(gateway.url)")
                     try await terminal.type("what time is it?")
@@ -61,6 +62,7 @@ struct ChatREPLTests {
                     try await terminal.type("are you back?")
                     _ = try await terminal.waitForLine(containing: "I'm back.")
                     try await terminal.type("/quit")
+                    _ = try await terminal.waitForLine(containing: "REPL-EXITED 0")
                 }
             } catch {
                 Issue.record("the terminal showed: \(await terminal.remainingOutput())")
