@@ -44,6 +44,7 @@ struct GatewayInstallCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var paths: PathOptions
+    @OptionGroup var flags: GatewayFlags
     @Flag(help: "Print the unit instead of installing it.") var print = false
     @Flag(name: .customLong("no-enable"), help: "Write the files but do not enable or start the service.") var noEnable = false
     @Option(help: "systemd or launchd (default: this system's).") var platform: ServicePlatform = .current
@@ -52,8 +53,13 @@ struct GatewayInstallCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let resolved = paths.resolve()
         let unit = ServiceUnit(
-            executable: BackgroundProcess.executablePath, stateDir: PathOptions.absolute(resolved.stateDir), configPath: PathOptions.absolute(resolved.configPath)
+            executable: BackgroundProcess.executablePath, stateDir: PathOptions.absolute(resolved.stateDir), configPath: PathOptions.absolute(resolved.configPath),
+            runArguments: flags.arguments
         )
+        if flags.token != nil || flags.password != nil {
+            FileHandle.standardError.write(
+                Data("switchboard: --token/--password are not written into the service (anyone can read it); put SWITCHBOARD_GATEWAY_TOKEN=… in \(unit.environmentFile)\n".utf8))
+        }
         let home = environment["HOME"] ?? NSHomeDirectory()
         let path = platform.unitPath(home: home, environment: environment)
         if print {

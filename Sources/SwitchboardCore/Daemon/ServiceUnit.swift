@@ -7,11 +7,14 @@ public struct ServiceUnit: Sendable {
     public var executable: String
     public var stateDir: String
     public var configPath: String
+    /// The run flags given to `install` (`--port`, `--bind`, …; never secrets), kept in the service.
+    public var runArguments: [String]
 
-    public init(executable: String, stateDir: String, configPath: String) {
+    public init(executable: String, stateDir: String, configPath: String, runArguments: [String] = []) {
         self.executable = executable
         self.stateDir = stateDir
         self.configPath = configPath
+        self.runArguments = runArguments
     }
 
     public static let systemdUnitName = "switchboard.service"
@@ -32,7 +35,7 @@ public struct ServiceUnit: Sendable {
         [Service]
         Type=notify
         NotifyAccess=main
-        ExecStart=\(Self.systemdQuoted([executable, "gateway", "run", "--state-dir", stateDir, "--config", configPath]))
+        ExecStart=\(Self.systemdQuoted([executable, "gateway", "run", "--state-dir", stateDir, "--config", configPath] + runArguments))
         ExecReload=/bin/kill -USR1 $MAINPID
         EnvironmentFile=-\(environmentFile)
         Restart=on-failure
@@ -51,7 +54,7 @@ public struct ServiceUnit: Sendable {
 
     /// A user agent that is restarted after a crash but not after a clean exit or exit 78.
     public var launchd: String {
-        let arguments = [executable, "gateway", "run", "--state-dir", stateDir, "--config", configPath, "--env-file", environmentFile]
+        let arguments = [executable, "gateway", "run", "--state-dir", stateDir, "--config", configPath, "--env-file", environmentFile] + runArguments
         let logs = (stateDir as NSString).appendingPathComponent("logs/gateway.out")
         return """
             <?xml version="1.0" encoding="UTF-8"?>

@@ -61,6 +61,14 @@ struct DaemonCommandTests {
             let launchd = try await runCLI(["gateway", "install", "--print", "--platform", "launchd"], stateDir: stateDir)
             #expect(launchd.output.contains("<key>SuccessfulExit</key>") && launchd.output.contains("<string>--env-file</string>"))
 
+            // Run flags given to install are kept in the service, secrets are not.
+            let flagged = try await runCLI(
+                ["gateway", "install", "--print", "--platform", "systemd", "--port", "19999", "--bind", "lan", "--token", "flag-secret-456"], stateDir: stateDir)
+            #expect(flagged.output.contains("--config \(stateDir)/switchboard.json --port 19999 --bind lan"), "\(flagged.output)")
+            #expect(!flagged.output.contains("flag-secret-456") && flagged.output.contains("not written into the service"), "\(flagged.output)")
+            let flaggedLaunchd = try await runCLI(["gateway", "install", "--print", "--platform", "launchd", "--port", "19999"], stateDir: stateDir)
+            #expect(flaggedLaunchd.output.contains("<string>--port</string>\n    <string>19999</string>") || flaggedLaunchd.output.contains("<string>19999</string>"), "\(flaggedLaunchd.output)")
+
             let home = stateDir + "/home"
             let environment = ["HOME": home, "XDG_CONFIG_HOME": home + "/.config"]
             let installed = try await runCLI(["gateway", "install", "--no-enable", "--platform", "systemd"], stateDir: stateDir, extra: environment)
