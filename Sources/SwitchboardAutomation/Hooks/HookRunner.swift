@@ -214,6 +214,9 @@ public final class HookRunner: Service, Sendable {
         let rows: [QueuedHookRun]
         do {
             rows = try await durable.queuedHookRuns()
+        } catch is CancellationError {
+            // The start was called off (a busy port, a stop): the queue is read at the next start.
+            return
         } catch {
             logger.error("could not read the hook queue", metadata: ["error": "\(error)"])
             return

@@ -82,6 +82,8 @@ final class HeartbeatRuntime: Service, Sendable {
             // The turn a stop left first (its own events), then every other claim.
             if let runId = state.pendingRunId { await recover(runId: runId, state: state) }
             try await store.recoverSystemEvents()
+        } catch is CancellationError {
+            // The start was called off (a busy port, a stop): nothing is wrong with the store.
         } catch {
             logger.error("could not read the heartbeat state", metadata: ["error": "\(error)"])
         }

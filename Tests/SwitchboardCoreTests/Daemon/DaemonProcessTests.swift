@@ -42,6 +42,9 @@ struct DaemonProcessTests {
                 let (code, output) = try await runCLI(["gateway", "run", "--port", String(port)], stateDir: stateDir)
                 #expect(code == 78)
                 #expect(output.contains("port \(port) on 127.0.0.1 is already in use by pid \(holder.pid)"), "\(output)")
+                // The reason is the only trouble told: no store "errors" from the start being called off.
+                let errors = output.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
+                #expect(errors.isEmpty, "red herrings in the failed start's log: \(errors)")
             }
             try Data(#"{ gateway: { port: "many" } }"#.utf8).write(to: URL(fileURLWithPath: stateDir + "/switchboard.json"))
             let (code, output) = try await runCLI(["gateway", "run"], stateDir: stateDir)
