@@ -7,6 +7,18 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "Run the gateway (foreground by default) or manage the background daemon and its service unit.",
+        discussion: """
+            `switchboard gateway [flags]` runs it in the foreground, as `gateway run`.
+            Run flags (also taken by `start` and `install`):
+              --port N              TCP port (default 18789; 0: any free one)
+              --bind WHERE          loopback (default), lan, or an IP address
+              --token T             shared token (prefer SWITCHBOARD_GATEWAY_TOKEN)
+              --password P          shared password
+              --log-level LEVEL     trace, debug, info, notice, warning, error
+              --tick-interval-ms N  --handshake-timeout-ms N  --env-file FILE
+              --state-dir DIR       --config FILE
+            Each is also a config key: `switchboard gateway run --help`, README.
+            """,
         subcommands: [
             GatewayRunCommand.self, GatewayStartCommand.self, GatewayStopCommand.self, GatewayRestartCommand.self, GatewayStatusCommand.self,
             GatewayLogsCommand.self, GatewayInstallCommand.self, GatewayUninstallCommand.self, GatewayRotateTokenCommand.self,

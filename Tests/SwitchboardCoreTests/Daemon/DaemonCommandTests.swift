@@ -152,4 +152,14 @@ struct DaemonCommandTests {
             #expect(exposed.output.contains("[warn] tls: the private key \(keyPath) is readable by others") && exposed.output.contains("chmod 600"), "\(exposed.output)")
         }
     }
+
+    @Test("gateway --help shows the run flags; --version prints the version")
+    func helpAndVersion() async throws {
+        try await withStateDir { stateDir in
+            let help = try await runCLI(["gateway", "--help"], stateDir: stateDir)
+            #expect(help.code == 0 && help.output.contains("--port N") && help.output.contains("--bind WHERE"), "\(help.output)")
+            let version = try await runCLI(["--version"], stateDir: stateDir)
+            #expect(version.code == 0 && version.output.trimmingCharacters(in: .whitespacesAndNewlines) == GatewayApplication.version, "\(version.output)")
+        }
+    }
 }
