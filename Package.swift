@@ -245,6 +245,7 @@ let package = Package(
             name: "SwitchboardCoreTests",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardAgent",
                 "SwitchboardChannels",
                 "SwitchboardPluginAPI",
                 "SwitchboardClient",

@@ -17,7 +17,9 @@ extension ConfigKeys {
                 }
             },
             current: { ProviderConfigParser.json($0.agent.providers) },
-            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["baseUrl"]]]
+            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["baseUrl"]]],
+            // The JSON hides keys and model details: a corrected apiKey must still count as a change.
+            differs: { $0.agent.providers != $1.agent.providers }
         ),
         optionalString("agents.defaults.model", \.agent.defaultModel, env: "SWITCHBOARD_MODEL", secret: false, help: "default model as provider/model"),
         int("agents.defaults.timeoutSeconds", \.agent.timeoutSeconds, 1...86_400, help: "run timeout"),
@@ -74,7 +76,9 @@ extension ConfigKeys {
                 }
             },
             current: { MCPConfigParser.json($0.agent.mcpServers) },
-            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["command"]]]
+            schema: ["type": "object", "additionalProperties": ["type": "object", "required": ["command"]]],
+            // The JSON hides env values: a corrected secret in `env` must still count as a change.
+            differs: { $0.agent.mcpServers != $1.agent.mcpServers }
         ),
     ]
 

@@ -40,6 +40,6 @@ extension ConfigKeys {
 
     /// The keys whose effective value differs between two configurations, in table order.
     public static func changes(from old: GatewayConfiguration, to new: GatewayConfiguration) -> [ConfigKey] {
-        all.filter { $0.current(old) != $0.current(new) }
+        all.filter { key in key.differs.map { $0(old, new) } ?? (key.current(old) != key.current(new)) }
     }
 }

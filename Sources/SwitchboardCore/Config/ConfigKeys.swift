@@ -10,6 +10,9 @@ public struct ConfigKey: Sendable {
     let current: @Sendable (GatewayConfiguration) -> JSONValue
     /// JSON Schema of the value, for `config.schema`.
     var schema: JSONValue = .object([:])
+    /// Whether two configurations differ in this key, for keys whose ``current`` hides part of
+    /// the value (redacted secrets, model details); nil compares ``current``.
+    var differs: (@Sendable (GatewayConfiguration, GatewayConfiguration) -> Bool)?
 
     /// The key's effective value in `configuration`, as JSON.
     public func value(in configuration: GatewayConfiguration) -> JSONValue { current(configuration) }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SwitchboardCore
+import SwitchboardAgent
 import SwitchboardProtocol
 import SwitchboardTesting
 import Testing
@@ -37,6 +38,17 @@ struct ConfigDocumentTests {
         changed.logging.level = "debug"
         changed.gateway.port = 1
         #expect(ConfigKeys.changes(from: GatewayConfiguration(), to: changed).map(\.path) == ["gateway.port", "logging.level"])
+        // Values config.get shows redacted still count: a corrected apiKey, header or MCP env restarts with it.
+        var keyed = GatewayConfiguration()
+        keyed.agent.providers = [ProviderSettings(id: "p", api: .openai, baseURL: "http://127.0.0.1:1/v1", apiKey: "sk-old")]
+        var corrected = keyed
+        corrected.agent.providers[0].apiKey = "sk-new"
+        #expect(ConfigKeys.changes(from: keyed, to: corrected).map(\.path) == ["models.providers"])
+        corrected = keyed
+        corrected.agent.providers[0].headers = ["x-key": "a"]
+        var otherHeader = keyed
+        otherHeader.agent.providers[0].headers = ["x-key": "b"]
+        #expect(ConfigKeys.changes(from: corrected, to: otherHeader).map(\.path) == ["models.providers"])
     }
 
     @Test("the log file rotates by size and keeps maxFiles old files")
