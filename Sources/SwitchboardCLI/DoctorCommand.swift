@@ -52,7 +52,10 @@ struct DoctorCommand: AsyncParsableCommand {
             findings.append(Self.lockAndPortFinding(resolved, configuration: loaded.configuration))
             findings.append(Self.exposureFinding(loaded.configuration))
             findings.append(Self.tlsFinding(loaded))
-            findings += await providerFindings(loaded)
+            // A running gateway is asked what it has; only without one does this shell's environment speak for it.
+            let running = await Self.runningGatewayFindings(resolved, timeout: timeout)
+            findings += running ?? []
+            if running?.contains(where: { $0.check == "providers" }) != true { findings += await providerFindings(loaded) }
         }
         for finding in findings {
             print("[\(finding.verdict.rawValue)] \(finding.check): \(finding.detail)")

@@ -162,4 +162,18 @@ struct DaemonCommandTests {
             #expect(version.code == 0 && version.output.trimmingCharacters(in: .whitespacesAndNewlines) == GatewayApplication.version, "\(version.output)")
         }
     }
+
+    @Test("doctor asks the running gateway: a provider key only the gateway's environment has is reported, not 'no provider'")
+    func doctorAsksTheRunningGateway() async throws {
+        try await withStateDir { stateDir in
+            let started = try await runCLI(
+                ["gateway", "start", "--port", "0"], stateDir: stateDir, extra: ["OPENAI_API_KEY": "sk-only-the-gateway", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"])
+            #expect(started.code == 0, "\(started.output)")
+            let doctor = try await runCLI(["doctor", "--timeout", "2"], stateDir: stateDir)
+            #expect(doctor.output.contains("[ok  ] gateway: running") && doctor.output.contains("auth none"), "\(doctor.output)")
+            #expect(doctor.output.contains("[ok  ] providers: the running gateway uses openai"), "\(doctor.output)")
+            #expect(!doctor.output.contains("no model provider configured"), "\(doctor.output)")
+            _ = try await runCLI(["gateway", "stop"], stateDir: stateDir)
+        }
+    }
 }
