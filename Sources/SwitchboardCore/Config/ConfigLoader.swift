@@ -97,7 +97,9 @@ public enum ConfigLoader {
         do {
             parsed = try GatewayJSON.json5Decoder.decode(JSONValue.self, from: data)
         } catch {
-            throw ConfigError(source: path, problems: ["not valid JSON5: \(Self.describeParseError(error))"])
+            // Where it goes wrong, when our own pass can tell; the decoder says only "not valid JSON".
+            let located = JSON5Locator.locate(String(decoding: data, as: UTF8.self)).map { "not valid JSON5 at \($0.description)" }
+            throw ConfigError(source: path, problems: [located ?? "not valid JSON5: \(Self.describeParseError(error))"])
         }
         guard case .object = parsed else {
             throw ConfigError(source: path, problems: ["the top level must be an object, got \(parsed.typeName)"])
