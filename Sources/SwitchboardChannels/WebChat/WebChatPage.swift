@@ -34,11 +34,16 @@ public enum WebChatPage {
   button { font:inherit; padding:8px 14px; border-radius:8px; border:0; background:var(--me); color:#fff; cursor:pointer; }
   button[disabled] { opacity:.5; cursor:default; }
   #auth { display:none; padding:16px; gap:8px; align-items:center; }
+  #agent { font-size:13px; color:var(--muted); }
+  .empty { margin:auto; text-align:center; color:var(--muted); max-width:28em; }
+  .tool { display:block; font-size:12px; color:var(--muted); margin-bottom:4px; }
+  .stopped-note { display:block; font-size:12px; color:var(--muted); margin-top:4px; font-style:italic; }
+  .msg.note { align-self:flex-end; color:var(--muted); font-size:12px; background:none; padding:0 4px; }
   #auth.shown { display:flex; }
 </style>
 </head>
 <body>
-<header><h1>Switchboard</h1><span id="status" data-state="connecting">connecting…</span><button id="abort" type="button" hidden>Stop</button></header>
+<header><h1>Switchboard</h1><span id="agent"></span><span id="status" data-state="connecting">connecting…</span><button id="abort" type="button" hidden>Stop</button></header>
 <div id="auth"><label for="token">This gateway needs a token:</label><input id="token" type="password" autocomplete="off"><button id="save-token" type="button">Connect</button><span id="auth-error"></span></div>
 <main id="log" aria-live="polite"></main>
 <form id="composer"><textarea id="input" rows="2" placeholder="Message" aria-label="Message"></textarea><button id="send" type="submit" disabled>Send</button></form>
@@ -69,12 +74,26 @@ function renderMarkdown(text) {
 }
 
 function addMessage(role, text, opts = {}) {
+  const empty = document.getElementById("empty"); if (empty) empty.remove();
   const el = document.createElement("div");
   el.className = "msg " + role + (opts.streaming ? " streaming" : "");
   if (role === "assistant") { el.innerHTML = renderMarkdown(text); } else { el.textContent = text; }
   log.appendChild(el); log.scrollTop = log.scrollHeight;
   return el;
 }
+// Shown instead of a blank page until the first message.
+function showEmpty() {
+  if (log.querySelector(".msg")) return;
+  const el = document.createElement("div"); el.id = "empty"; el.className = "empty";
+  el.textContent = "No messages yet. Type below and press Enter — the answer streams in here.";
+  log.appendChild(el);
+}
+// A short line in an answer: a tool the agent used, or that the answer was stopped.
+function addNote(el, className, text) {
+  const note = document.createElement("span"); note.className = className; note.textContent = text;
+  if (className === "tool") { el.insertBefore(note, el.firstChild); } else { el.appendChild(note); }
+}
+function toolNames(message) { return (message && message.content || []).filter(b => b.type === "toolCall").map(b => b.name || "tool"); }
 function textOf(message) { return (message && message.content || []).filter(b => b.type === "text").map(b => b.text || "").join(""); }
 
 function request(method, params) {
@@ -110,6 +129,7 @@ function handleFrame(frame) {
     return;
   }
   if (frame.type === "event" && frame.event === "chat") onChat(frame.payload);
+  if (frame.type === "event" && frame.event === "agent") onAgent(frame.payload);
   if (frame.type === "event" && frame.event === "shutdown") setStatus("reconnecting", "gateway restarting…");
 }
 
@@ -118,7 +138,7 @@ async function sendConnect() {
   const connectParams = {
     minProtocol: 3, maxProtocol: 3,
     client: { id: "webchat-ui", displayName: "WebChat", version: "1", platform: "web", mode: "webchat", instanceId: instanceId() },
-    role: "operator", scopes: ["operator.read", "operator.write"], caps: [], userAgent: navigator.userAgent, locale: navigator.language
+    role: "operator", scopes: ["operator.read", "operator.write"], caps: ["tool-events"], userAgent: navigator.userAgent, locale: navigator.language
   };
   if (token) connectParams.auth = { token };
   try {
@@ -150,12 +170,30 @@ function instanceId() {
 
 async function loadHistory() {
   const history = await request("chat.history", { sessionKey, limit: 200 });
-  log.textContent = ""; runs.clear();
-  for (const message of history.messages || []) {
-    if (message.role === "user" || message.role === "assistant") {
-      const text = textOf(message); if (text) addMessage(message.role, text);
+  // A fresh start: no run of the old connection is shown as running any more.
+  log.textContent = ""; runs.clear(); activeRun = null; abortButton.hidden = true;
+  const messages = (history.messages || []).filter(m => m.role === "user" || m.role === "assistant");
+  let tools = [];
+  messages.forEach((message, i) => {
+    if (message.role === "assistant") {
+      tools = tools.concat(toolNames(message));
+      const text = textOf(message); if (!text) return;
+      const el = addMessage("assistant", text);
+      for (const name of tools.reverse()) addNote(el, "tool", "used " + name);
+      tools = [];
+      if (message.interrupted || message.stopReason === "aborted") addNote(el, "stopped-note", "stopped before it finished");
+      return;
     }
-  }
+    addMessage("user", textOf(message));
+    // A question the next one followed without an answer: its run failed or was stopped.
+    const next = messages[i + 1];
+    if (next && next.role === "user") addMessage("note", "no answer was recorded for this message");
+  });
+  showEmpty();
+  request("sessions.list", { limit: 1 }).then(list => {
+    const d = list && list.defaults; if (!d) return;
+    document.getElementById("agent").textContent = "agent " + d.agentId + (d.model ? " · " + (d.modelProvider ? d.modelProvider + "/" : "") + d.model : "");
+  }).catch(() => {});
 }
 
 function onChat(payload) {
@@ -164,16 +202,33 @@ function onChat(payload) {
   const text = textOf(payload.message);
   if (payload.state === "delta") {
     if (!el) { el = addMessage("assistant", "", { streaming: true }); runs.set(payload.runId, el); }
-    el.innerHTML = renderMarkdown(text); log.scrollTop = log.scrollHeight;
+    el.innerHTML = renderMarkdown(text); renderTools(el); log.scrollTop = log.scrollHeight;
     activeRun = payload.runId; abortButton.hidden = false;
   } else {
     if (!el && text) { el = addMessage("assistant", text); }
-    if (el) { el.classList.remove("streaming"); if (text) el.innerHTML = renderMarkdown(text); }
+    if (el) { el.classList.remove("streaming"); if (text) { el.innerHTML = renderMarkdown(text); renderTools(el); } }
     if (payload.state === "error") addMessage("error", payload.errorMessage || "the run failed");
-    if (payload.state === "aborted" && el && !text) el.remove();
+    if (payload.state === "aborted" && el && !text && !el.querySelector(".tool")) el.remove();
+    else if (payload.state === "aborted" && el) addNote(el, "stopped-note", "stopped before it finished");
     runs.delete(payload.runId);
     if (activeRun === payload.runId) { activeRun = null; abortButton.hidden = true; }
   }
+}
+
+// Tool calls as they start (the page asks for tool events with the `tool-events` cap).
+function onAgent(payload) {
+  if (!payload || payload.stream !== "tool" || !payload.data || payload.data.phase !== "start") return;
+  if (payload.sessionKey && payload.sessionKey !== sessionKey && !payload.sessionKey.endsWith(":" + sessionKey)) return;
+  let el = runs.get(payload.runId);
+  if (!el) { el = addMessage("assistant", "", { streaming: true }); runs.set(payload.runId, el); }
+  el.dataset.tools = (el.dataset.tools ? el.dataset.tools + "," : "") + (payload.data.name || "tool");
+  activeRun = payload.runId; abortButton.hidden = false;
+  renderTools(el);
+}
+function renderTools(el) {
+  for (const old of el.querySelectorAll(".tool")) old.remove();
+  const running = el.classList.contains("streaming");
+  for (const name of (el.dataset.tools || "").split(",").filter(Boolean).reverse()) addNote(el, "tool", running ? "using " + name + "…" : "used " + name);
 }
 
 document.getElementById("composer").addEventListener("submit", async (event) => {

@@ -74,6 +74,38 @@ struct WebChatBrowserTests {
         }
     }
 
+    @Test("details: empty state, agent and model shown, tool calls shown, a stopped answer marked (also after reload), a failed question marked unanswered after reload")
+    func details() async throws {
+        try await FakeModelServer.with { model in
+            let held = Gate()
+            defer { held.open() }
+            model.enqueue(
+                .toolCalls([FakeToolCall(id: "call_t", name: "current_time", arguments: "{}")]),
+                .text(["It is ", "noon."]),
+                .held(["Counting: one, ", "two"], until: held)
+            )
+            model.setDefault(.status(500, body: #"{"error":{"message":"provider down"}}"#))
+            try await TestGateway.with(config: modelConfig(model)) { gateway in
+                let script = FileManager.default.currentDirectoryPath + "/Tests/browser/webchat_details.py"
+                let browser = try ChildProcess(
+                    executable: "/usr/bin/env", arguments: ["python3", script, gateway.httpBase, Self.screenshotDir], environment: ProcessInfo.processInfo.environment)
+                defer { browser.terminate() }
+                do {
+                    _ = try await browser.waitForLine(containing: "EMPTY_OK", timeout: .seconds(90))
+                    _ = try await browser.waitForLine(containing: "TOOL_OK", timeout: .seconds(60))
+                    _ = try await browser.waitForLine(containing: "STOPPED_OK", timeout: .seconds(60))
+                    let shot = try await browser.waitForLine(containing: "RELOAD_OK", timeout: .seconds(90))
+                    print("WebChat details screenshot: \(shot.dropFirst("RELOAD_OK ".count))")
+                    _ = try await browser.waitForLine(containing: "DONE", timeout: .seconds(30))
+                } catch {
+                    Issue.record("the browser script said: \(await browser.remainingOutput())")
+                    throw error
+                }
+                #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
+            }
+        }
+    }
+
     @Test("with auth on, the page asks for the token and then connects")
     func asksForToken() async throws {
         try await FakeModelServer.with { model in
