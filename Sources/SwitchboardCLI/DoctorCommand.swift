@@ -18,6 +18,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @OptionGroup var paths: PathOptions
     @Option(help: "Seconds to wait for each provider.") var timeout: Int = 5
+    @Flag(help: "Repair what needs no decision first (file permissions that expose secrets), then check.") var fix = false
 
     enum Verdict: String {
         case pass = "ok  ", warn = "warn", fail = "FAIL"
@@ -32,6 +33,11 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let resolved = paths.resolve()
+        if fix {
+            let local = try? ConfigLoader.load(paths: resolved, environment: ProcessInfo.processInfo.environment)
+            let repaired = Self.repair(resolved, loaded: local)
+            print(repaired.isEmpty ? "[fix ] nothing to repair" : repaired.map { "[fix ] \($0)" }.joined(separator: "\n"))
+        }
         var findings: [Finding] = []
         let loaded: LoadedConfiguration?
         do {

@@ -150,6 +150,14 @@ struct DaemonCommandTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
             let exposed = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
             #expect(exposed.output.contains("[warn] tls: the private key \(keyPath) is readable by others") && exposed.output.contains("chmod 600"), "\(exposed.output)")
+
+            // --fix repairs what needs no decision, then checks: the warnings are gone.
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stateDir)
+            let fixed = try await runCLI(["doctor", "--fix", "--timeout", "1"], stateDir: stateDir)
+            #expect(fixed.output.contains("[fix ] TLS private key \(keyPath): mode 644 → 600") && fixed.output.contains("[fix ] state dir \(stateDir): mode 755 → 700"), "\(fixed.output)")
+            #expect(!fixed.output.contains("[warn] tls: the private key") && !fixed.output.contains("[warn] state dir"), "\(fixed.output)")
+            let keyMode = try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int
+            #expect(keyMode == 0o600)
         }
     }
 
