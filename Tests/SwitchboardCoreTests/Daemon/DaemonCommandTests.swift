@@ -120,6 +120,9 @@ struct DaemonCommandTests {
                 let rejected = try await runCLI(["doctor"], stateDir: stateDir)
                 #expect(rejected.code == 1 && rejected.output.contains("refused the API key (HTTP 401)"), "\(rejected.output)")
             }
+            // A port nothing listens on (the fake server's freed port can be taken by a parallel test's).
+            let closed = #"{ models: { providers: { fake: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x", models: ["m1"] } } } }"#
+            try Data(closed.utf8).write(to: URL(fileURLWithPath: path))
             let unreachable = try await runCLI(["doctor", "--timeout", "1"], stateDir: stateDir)
             #expect(unreachable.code == 1 && unreachable.output.contains("is unreachable"), "\(unreachable.output)")
         }
