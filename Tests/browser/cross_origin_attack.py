@@ -13,6 +13,9 @@ import threading
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+import navigation  # noqa: E402
+
 gateway_port = int(sys.argv[1])
 
 PAGE = """<!doctype html><html><body><script>
@@ -72,15 +75,15 @@ with sync_playwright() as p:
         "rebinding": f"http://rebind.test:{attack_port}/?gw=rebind.test:{gateway_port}",
     }
     for name, url in cases.items():
-        page.goto(url)
+        navigation.goto(page, url)
         page.wait_for_function("() => window.result !== undefined", timeout=30_000)
         results[name] = page.evaluate("() => window.result")
     # After a rebinding, the attacker's page is same-origin with the gateway: reading is
     # then only stopped by the Host check. A top-level load shows what such a read gets.
-    response = page.goto(f"http://rebind.test:{gateway_port}/health")
+    response = navigation.goto(page, f"http://rebind.test:{gateway_port}/health")
     results["rebinding_read"] = {"status": response.status, "body": page.content()[:300]}
     # The gateway's own WebChat page still connects.
-    page.goto(f"http://127.0.0.1:{gateway_port}/")
+    navigation.goto(page, f"http://127.0.0.1:{gateway_port}/")
     page.wait_for_selector('#status[data-state="connected"]', timeout=20_000)
     results["webchat"] = "connected"
     browser.close()

@@ -9,6 +9,9 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+import navigation  # noqa: E402
+
 url, shots = sys.argv[1], sys.argv[2]
 TIMEOUT = 45_000
 
@@ -32,7 +35,7 @@ with sync_playwright() as p:
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url + "/", wait_until="domcontentloaded")
+    navigation.goto(page, url + "/", wait_until="domcontentloaded")
     page.wait_for_selector('#status[data-state="connected"]', timeout=TIMEOUT)
     page.wait_for_selector("#empty", timeout=TIMEOUT)
     if "No messages yet" not in page.text_content("#empty"):
@@ -69,7 +72,7 @@ with sync_playwright() as p:
     send(page, "and this one too")
     page.wait_for_function("() => document.querySelectorAll('.msg.error').length >= 2", timeout=TIMEOUT)
 
-    page.reload(wait_until="domcontentloaded")
+    navigation.reload(page, wait_until="domcontentloaded")
     page.wait_for_selector('#status[data-state="connected"]', timeout=TIMEOUT)
     page.wait_for_function("() => document.querySelectorAll('.msg.user').length >= 4", timeout=TIMEOUT)
     if page.locator(".stopped-note").count() < 1:

@@ -8,6 +8,9 @@ import time
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+import navigation  # noqa: E402
+
 url, shots = sys.argv[1], sys.argv[2]
 token = sys.argv[sys.argv.index("--token") + 1] if "--token" in sys.argv else None
 restart = "--restart" in sys.argv
@@ -31,7 +34,7 @@ with sync_playwright() as p:
     page = browser.new_page(ignore_https_errors=self_signed)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url + "/", wait_until="domcontentloaded")
+    navigation.goto(page, url + "/", wait_until="domcontentloaded")
 
     if token:
         page.wait_for_selector("#auth.shown", timeout=TIMEOUT)

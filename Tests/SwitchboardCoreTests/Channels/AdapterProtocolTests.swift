@@ -119,7 +119,9 @@ struct AdapterProtocolTests {
                 _ = try await RawSocket.session(url: gateway.url + "/adapter") { socket in
                     _ = try await socket.register()
                     try await socket.send(text: message("a", channel: "c1"))
-                    _ = try await socket.receive { $0["type"] == "response_start" && $0["request_id"] == "a" }
+                    // a's first chunk, not just its start: only then has a's model call taken the
+                    // held reply (under load b's call could get there first and hold b instead).
+                    _ = try await socket.receive { $0["type"] == "response_chunk" && $0["request_id"] == "a" }
                     try await socket.send(text: message("b", channel: "c2", user: "u2"))
                     try await socket.send(text: message("c", channel: "c1"))
                     var ends: [String] = []

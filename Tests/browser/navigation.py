@@ -1,0 +1,20 @@
+"""Navigation that survives Chromium's ERR_NETWORK_CHANGED: the suite's network-namespace tests
+add and remove veth links while browser tests run, and Chromium aborts a navigation in flight
+when the machine's interfaces change. Anything else is raised at once."""
+
+
+def retrying(action, attempts=5):
+    for attempt in range(attempts):
+        try:
+            return action()
+        except Exception as error:  # playwright's Error
+            if "ERR_NETWORK_CHANGED" not in str(error) or attempt == attempts - 1:
+                raise
+
+
+def goto(page, url, **options):
+    return retrying(lambda: page.goto(url, **options))
+
+
+def reload(page, **options):
+    return retrying(lambda: page.reload(**options))
