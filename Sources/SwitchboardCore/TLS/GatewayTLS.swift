@@ -33,7 +33,10 @@ struct GatewayTLS: Sendable {
         let hasCert = manager.fileExists(atPath: certPath)
         let hasKey = manager.fileExists(atPath: keyPath)
         var generated = false
-        if !hasCert && !hasKey && settings.autoGenerate {
+        // The pair is written key first: a key alone at the default paths is a generation a
+        // crash cut short (no certificate was ever served from it), so it is made again.
+        let ownPair = certPath == paths.defaultTLSCertPath && keyPath == paths.defaultTLSKeyPath
+        if !hasCert && (!hasKey || ownPair) && settings.autoGenerate {
             do {
                 try generate(certPath: certPath, keyPath: keyPath)
             } catch {

@@ -124,8 +124,16 @@ struct GatewayTLSTests {
         let garbage = await Self.startFailure(Self.tlsConfig, stateDir: stateDir)
         #expect(garbage.contains("cannot read the certificate \(paths.defaultTLSCertPath)"), "\(garbage)")
 
+        // A key alone at the default paths is a generation cut between its two writes: made again.
         try FileManager.default.removeItem(atPath: paths.defaultTLSCertPath)
-        let keyAlone = await Self.startFailure(Self.tlsConfig, stateDir: stateDir)
+        #expect(await Self.startFailure(Self.tlsConfig, stateDir: stateDir) == "started")
+        #expect(FileManager.default.fileExists(atPath: paths.defaultTLSCertPath))
+
+        // A key of the user's own without its certificate is not replaced: the start names both.
+        let ownKey = stateDir + "/own-key.pem"
+        try Data(P256.Signing.PrivateKey().pemRepresentation.utf8).write(to: URL(fileURLWithPath: ownKey))
+        let keyAlone = await Self.startFailure(
+            #"{ gateway: { tls: { enabled: true, certPath: "\#(stateDir)/own-cert.pem", keyPath: "\#(ownKey)" } } }"#, stateDir: stateDir)
         #expect(keyAlone.contains("missing certificate") && keyAlone.contains("remove the other file"), "\(keyAlone)")
     }
 
