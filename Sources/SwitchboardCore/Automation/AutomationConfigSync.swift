@@ -34,6 +34,8 @@ struct AutomationConfigSync: Service {
             runtime.scheduler.jobsChanged()
         } catch let error as AutomationFileError {
             runtime.logger.error("automation.jobs rejected", metadata: ["problem": "\(error.description)"])
+        } catch is CancellationError {
+            // The start was called off: the next start stores them.
         } catch {
             runtime.logger.error("could not store automation.jobs", metadata: ["error": "\(error)"])
         }

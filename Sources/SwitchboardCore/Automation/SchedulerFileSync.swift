@@ -39,6 +39,9 @@ struct SchedulerFileSync: Sendable {
             try await Self.store(tasks, source: "file", nowMs: nowMs, store: store)
             logger.info("scheduler.yaml loaded", metadata: ["path": "\(path)", "tasks": "\(tasks.count)"])
             return .loaded(tasks.count)
+        } catch is CancellationError {
+            // The start was called off: the next start stores them.
+            return .rejected("the start was called off")
         } catch {
             logger.error("could not store the tasks of scheduler.yaml", metadata: ["path": "\(path)", "error": "\(error)"])
             return .rejected("could not store its tasks: \(error)")

@@ -215,6 +215,8 @@ final class ChannelRouter: ChannelContext, Service {
             }
             do {
                 for key in try await store.sessionsWithPendingInbound() { workContinuation.yield(key) }
+            } catch is CancellationError {
+                // The start was called off (a busy port, a stop): they are read at the next start.
             } catch {
                 logger.error("could not read pending channel messages", metadata: ["error.type": "\(type(of: error))"])
             }
