@@ -1,6 +1,10 @@
 """Navigation that survives Chromium's ERR_NETWORK_CHANGED: the suite's network-namespace tests
 add and remove veth links while browser tests run, and Chromium aborts a navigation in flight
-when the machine's interfaces change. Anything else is raised at once."""
+when the machine's interfaces change — reported either as ERR_NETWORK_CHANGED or as the
+navigation being "interrupted by another navigation to chrome-error://chromewebdata/" (the
+error page replacing it). Anything else is raised at once."""
+
+TRANSIENT = ("ERR_NETWORK_CHANGED", "chrome-error://chromewebdata")
 
 
 def retrying(action, attempts=5):
@@ -8,7 +12,7 @@ def retrying(action, attempts=5):
         try:
             return action()
         except Exception as error:  # playwright's Error
-            if "ERR_NETWORK_CHANGED" not in str(error) or attempt == attempts - 1:
+            if not any(mark in str(error) for mark in TRANSIENT) or attempt == attempts - 1:
                 raise
 
 
