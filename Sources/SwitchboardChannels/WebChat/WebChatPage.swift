@@ -3,6 +3,26 @@
 /// reference client. Model text is escaped before the small Markdown renderer runs, so
 /// replies can never inject markup or script.
 public enum WebChatPage {
+    /// `escapeHTML` and `renderMarkdown`, shared with the Control UI's chat: text is escaped
+    /// first, then only the tags made here are added.
+    public static let markdownRenderer: String = #"""
+// Escape first, then apply a few Markdown rules to the escaped text: nothing the model
+// writes can become a tag or an attribute other than the ones produced here.
+function escapeHTML(s) { return s.replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
+function renderMarkdown(text) {
+  const parts = text.split(/```/);
+  return parts.map((part, i) => {
+    if (i % 2 === 1) { return "<pre><code>" + escapeHTML(part.replace(/^[\w-]*\n/, "")) + "</code></pre>"; }
+    let s = escapeHTML(part);
+    s = s.replace(/`([^`\n]+)`/g, "<code>$1</code>");
+    s = s.replace(/\*\*(\S(?:.*?\S)?)\*\*/g, "<strong>$1</strong>");
+    s = s.replace(/(^|[^\w*])\*(\S(?:[^*\n]*?\S)?)\*(?![\w*])/g, "$1<em>$2</em>");
+    s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)"]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
+    return s.replace(/\n/g, "<br>");
+  }).join("");
+}
+"""#
+
     public static let html: String = #"""
 <!doctype html>
 <html lang="en">
@@ -40,10 +60,11 @@ public enum WebChatPage {
   .stopped-note { display:block; font-size:12px; color:var(--muted); margin-top:4px; font-style:italic; }
   .msg.note { align-self:flex-end; color:var(--muted); font-size:12px; background:none; padding:0 4px; }
   #auth.shown { display:flex; }
+  #control-link { font-size:13px; color:var(--muted); }
 </style>
 </head>
 <body>
-<header><h1>Switchboard</h1><span id="agent"></span><span id="status" data-state="connecting">connecting…</span><button id="abort" type="button" hidden>Stop</button></header>
+<header><h1>Switchboard</h1><span id="agent"></span><span id="status" data-state="connecting">connecting…</span><button id="abort" type="button" hidden>Stop</button><a id="control-link" href="/control">Control UI</a></header>
 <div id="auth"><label for="token">This gateway needs a token:</label><input id="token" type="password" autocomplete="off"><button id="save-token" type="button">Connect</button><span id="auth-error"></span></div>
 <main id="log" aria-live="polite"></main>
 <form id="composer"><textarea id="input" rows="2" placeholder="Message" aria-label="Message"></textarea><button id="send" type="submit" disabled>Send</button></form>
@@ -57,22 +78,7 @@ let ws = null, connected = false, nextId = 1, pending = new Map(), runs = new Ma
 
 function setStatus(state, text) { statusEl.dataset.state = state; statusEl.textContent = text; }
 
-// Escape first, then apply a few Markdown rules to the escaped text: nothing the model
-// writes can become a tag or an attribute other than the ones produced here.
-function escapeHTML(s) { return s.replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
-function renderMarkdown(text) {
-  const parts = text.split(/```/);
-  return parts.map((part, i) => {
-    if (i % 2 === 1) { return "<pre><code>" + escapeHTML(part.replace(/^[\w-]*\n/, "")) + "</code></pre>"; }
-    let s = escapeHTML(part);
-    s = s.replace(/`([^`\n]+)`/g, "<code>$1</code>");
-    s = s.replace(/\*\*(\S(?:.*?\S)?)\*\*/g, "<strong>$1</strong>");
-    s = s.replace(/(^|[^\w*])\*(\S(?:[^*\n]*?\S)?)\*(?![\w*])/g, "$1<em>$2</em>");
-    s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)"]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
-    return s.replace(/\n/g, "<br>");
-  }).join("");
-}
-
+\#(markdownRenderer)
 function addMessage(role, text, opts = {}) {
   const empty = document.getElementById("empty"); if (empty) empty.remove();
   const el = document.createElement("div");

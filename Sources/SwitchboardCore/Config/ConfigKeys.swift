@@ -70,6 +70,7 @@ public enum ConfigKeys {
         int("gateway.reload.pollIntervalMs", \.gateway.reload.pollIntervalMs, 100...3_600_000, help: "file check period without change notifications"),
         bool("gateway.metrics.enabled", \.gateway.metricsEnabled, help: "serve GET /metrics (Prometheus text; gateway auth applies)"),
         int("gateway.configWritesPerMinute", \.gateway.configWritesPerMinute, 1...10_000, help: "config.set/patch/apply calls per method per minute"),
+        bool("gateway.controlUi.enabled", \.gateway.controlUi.enabled, help: "serve the Control UI at /control (admin still needs a paired device)"),
         originList("gateway.controlUi.allowedOrigins", \.gateway.controlUi.allowedOrigins, help: "extra browser page origins allowed to connect (* = any)"),
         bool("gateway.tls.enabled", \.gateway.tls.enabled, help: "serve wss:// and https:// on the gateway port"),
         optionalString("gateway.tls.certPath", \.gateway.tls.certPath, env: nil, secret: false, help: "PEM certificate chain (default <stateDir>/gateway/tls/gateway-cert.pem)"),

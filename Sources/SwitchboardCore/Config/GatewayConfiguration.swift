@@ -107,6 +107,8 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// Extra page origins (`https://host[:port]`) allowed to open the gateway from a
         /// browser; `*` allows any (dangerous: any web page the user visits).
         public var allowedOrigins: [String] = []
+        /// Serve the Control UI at `/control` (it still needs a paired device for admin).
+        public var enabled = true
 
         public init() {}
     }

@@ -36,6 +36,7 @@ struct SystemMethods {
             )
             result.automation = automation
             result.tls = .init(enabled: parts.tlsFingerprint != nil, fingerprintSha256: parts.tlsFingerprint?.description)
+            result.runs = parts.host.metrics.runActivity.snapshot(active: parts.agent.runs.activeCount, nowMs: parts.clock.nowMs())
             return result
         }
         registry.register(SystemPresence.self) { _, _ in parts.presence.entries }

@@ -84,8 +84,12 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// The last hour of runs by minute (`status.runs`).
+    let runActivity = RunActivityLog()
+
     /// One agent run ended (`ok`, `error`, `aborted`, `timeout`).
-    func recordRunFinished(outcome: String) {
+    func recordRunFinished(outcome: String, startedAtMs: Int?, endedAtMs: Int) {
+        runActivity.record(outcome: outcome, durationMs: startedAtMs.map { endedAtMs - $0 } ?? 0, endedAtMs: endedAtMs)
         let counter = runCounters.withLock { counters in
             if let counter = counters[outcome] { return counter }
             let counter = registry.makeCounter(descriptor: Self.descriptor("switchboard_runs_finished_total", "Agent runs finished, by outcome"), labels: [("outcome", outcome)])

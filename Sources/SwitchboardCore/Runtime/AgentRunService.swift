@@ -182,7 +182,7 @@ final class AgentRunService: Service, Sendable {
             state.recent[handle.runId] = handle
             while state.recentOrder.count > Self.recentLimit { state.recent[state.recentOrder.removeFirst()] = nil }
         }
-        metrics.recordRunFinished(outcome: result.status.rawValue)
+        metrics.recordRunFinished(outcome: result.status.rawValue, startedAtMs: result.startedAtMs, endedAtMs: result.endedAtMs)
         handle.finish(result)
     }
 

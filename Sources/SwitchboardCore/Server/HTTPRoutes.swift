@@ -37,6 +37,7 @@ enum HTTPRoutes {
                 .ok,
                 [
                     "service": "switchboard", "version": .string(runtime.version), "websocket": "/", "adapter": "/adapter", "webchat": webchat ? "/chat" : .null,
+                    "controlUi": runtime.configuration.gateway.controlUi.enabled ? .string(ControlUIPage.path) : .null,
                     "health": "/health", "ready": "/ready", "metrics": runtime.configuration.gateway.metricsEnabled ? "/metrics" : .null,
                     "hooks": runtime.configuration.automation.webhooks.enabled ? .string(runtime.configuration.automation.webhooks.path) : .null,
                 ]
@@ -47,6 +48,7 @@ enum HTTPRoutes {
         }
         WebhookRoutes.add(to: router, runtime: runtime)
         OpenAIRoutes.add(to: router, runtime: runtime)
+        ControlUIPage.add(to: router, runtime: runtime)
         return router
     }
 

@@ -23,6 +23,8 @@ public enum Status: GatewayMethod {
         public var automation: JSONValue?
         /// Whether the port speaks TLS, and the certificate fingerprint clients pin (public, like the certificate itself).
         public var tls: TLS?
+        /// Agent runs: active, ended by outcome, and the last hour by minute.
+        public var runs: RunActivity?
 
         public struct TLS: Codable, Sendable, Hashable {
             public var enabled: Bool
@@ -85,7 +87,8 @@ public enum Status: GatewayMethod {
                     required: true
                 ),
                 .init("stateDir", .string()),
-                .init("configPath", .string())
+                .init("configPath", .string()),
+                .init("runs", RunActivity.jsonSchema)
             )
         }
     }
