@@ -5,6 +5,8 @@ enum ControlUIMarkup {
 :root { color-scheme: light dark; --fg:#1d1d1f; --bg:#f5f5f7; --panel:#fff; --accent:#0b63ce; --muted:#6e6e73; --line:#8883; --bad:#c62828; --good:#28a745; --warn:#e0a800; }
 @media (prefers-color-scheme: dark) { :root { --fg:#f5f5f7; --bg:#1c1c1e; --panel:#2c2c2e; --muted:#a1a1a6; } }
 * { box-sizing: border-box; }
+[hidden] { display:none !important; }
+body[data-stale] main { opacity:.55; }
 body { margin:0; font: 14px/1.45 system-ui, -apple-system, sans-serif; color:var(--fg); background:var(--bg); height:100vh; display:grid; grid-template-rows:auto 1fr; grid-template-columns: 180px 1fr; }
 header { grid-column: 1 / 3; display:flex; gap:14px; align-items:center; padding:10px 16px; border-bottom:1px solid var(--line); }
 header h1 { font-size:16px; margin:0; flex:1; }
@@ -47,7 +49,6 @@ textarea.code { width:100%; min-height:380px; font-family: ui-monospace, Menlo, 
 .notice.bad { background:#c6282822; }
 .notice code, .panel code { font-family: ui-monospace, Menlo, monospace; font-size:12px; background:#8882; padding:1px 4px; border-radius:4px; }
 #gate { grid-column: 1 / 3; padding:40px; max-width:640px; }
-#gate[hidden] { display:none; }
 .field { display:grid; grid-template-columns: minmax(220px, 320px) 1fr; gap:10px; padding:6px 0; border-bottom:1px solid var(--line); align-items:center; }
 .field label { font-family: ui-monospace, Menlo, monospace; font-size:12px; overflow-wrap:anywhere; }
 .field .help { grid-column: 1 / 3; font-size:12px; color:var(--muted); margin-top:-4px; }

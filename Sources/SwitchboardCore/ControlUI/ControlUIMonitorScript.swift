@@ -30,7 +30,7 @@ function duration(ms) {
 views.overview = {
   every: 5000,
   async show() {
-    const [status, health] = await Promise.all([request("status"), request("health")]);
+    const [status, health] = await Promise.all([request("status"), request("health", { probe: true })]);
     const runs = status.runs || { active: 0, finished: {}, minutes: [] };
     const finished = runs.finished || {};
     const failed = (finished.error || 0) + (finished.timeout || 0);

@@ -36,8 +36,8 @@ struct ControlUIBrowserTests {
                     _ = try await browser.waitForLine(containing: "READY_FOR_RESTART", timeout: .seconds(20))
                     // The edits landed in the file: the form's hot edit and the other editor's patch; the stale raw save did not.
                     let file = try String(contentsOfFile: stateDir + "/switchboard.json", encoding: .utf8)
-                    #expect(file.contains(#""chatDeltaThrottleMs": 75"#) && file.contains(#""historyLimit": 90"#), "\(file)")
-                    #expect(!file.contains(#""chatDeltaThrottleMs": 80"#))
+                    #expect(file.contains(#""chatDeltaThrottleMs" : 75"#) && file.contains(#""historyLimit" : 90"#), "\(file)")
+                    #expect(!file.contains(#""chatDeltaThrottleMs" : 80"#))
                 } catch {
                     Issue.record("the browser script said: \(await browser.remainingOutput())")
                     browser.terminate()
@@ -58,6 +58,31 @@ struct ControlUIBrowserTests {
             }
             #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
             #expect(model.requests.count == 1 && GatewayJSON.string(model.requests[0]).contains("hello from the control ui"))
+        }
+    }
+
+    @Test("without auth a page cannot pair itself into admin: it shows the approval command, then connects once the CLI approves it")
+    func pairingApproval() async throws {
+        let stateDir = TestGateway.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        try await TestGateway.with(stateDir: stateDir) { gateway in
+            let browser = try Self.browser("control_ui_pairing.py", [gateway.httpBase, WebChatBrowserTests.screenshotDir])
+            defer { browser.terminate() }
+            do {
+                let shown = try await browser.waitForLine(containing: "PAIRING_SHOWN ", timeout: .seconds(90))
+                let fields = shown.split(separator: " ")
+                print("Control UI pairing screenshot: \(fields.last ?? "")")
+                let requestId = String(fields[fields.count - 2])
+                let approved = try await runCLI(["devices", "approve", requestId, "--url", "ws://127.0.0.1:\(gateway.port)"], stateDir: stateDir)
+                #expect(approved.code == 0, "\(approved.output)")
+                let connected = try await browser.waitForLine(containing: "CONNECTED ", timeout: .seconds(60))
+                print("Control UI approved screenshot: \(connected.split(separator: " ").last ?? "")")
+                _ = try await browser.waitForLine(containing: "DONE", timeout: .seconds(20))
+            } catch {
+                Issue.record("the browser script said: \(await browser.remainingOutput())")
+                throw error
+            }
+            #expect(try await browser.waitForExit(timeout: .seconds(20)) == 0)
         }
     }
 }
