@@ -195,30 +195,17 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func probe(_ provider: ProviderSettings) async -> Finding {
         let check = "provider \(provider.id)"
-        var request = HTTPClientRequest(url: provider.baseURL + (provider.api == .anthropic ? "/v1/models" : "/models"))
-        for (name, value) in provider.headers { request.headers.add(name: name, value: value) }
-        if let key = provider.apiKey {
-            if provider.api == .anthropic {
-                request.headers.add(name: "x-api-key", value: key)
-                request.headers.add(name: "anthropic-version", value: "2023-06-01")
-            } else {
-                request.headers.add(name: "Authorization", value: "Bearer \(key)")
-            }
-        }
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout)))
-            switch response.status.code {
-            case 401, 403:
-                return Finding(
-                    verdict: .fail, check: check, detail: "\(provider.baseURL) refused the API key (HTTP \(response.status.code))",
-                    fix: "check the key for \(provider.id) in \(provider.api == .anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY") or models.providers.\(provider.id).apiKey"
-                )
-            default:
-                return Finding(verdict: .pass, check: check, detail: "\(provider.baseURL) answered (HTTP \(response.status.code))")
-            }
-        } catch {
+        switch await ProviderProbe.check(provider, timeout: .seconds(timeout)) {
+        case .refused(let status):
             return Finding(
-                verdict: .fail, check: check, detail: "\(provider.baseURL) is unreachable (\(type(of: error)))",
+                verdict: .fail, check: check, detail: "\(provider.baseURL) refused the API key (HTTP \(status))",
+                fix: "check the key for \(provider.id) in \(provider.api == .anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY") or models.providers.\(provider.id).apiKey"
+            )
+        case .answered(let status, _):
+            return Finding(verdict: .pass, check: check, detail: "\(provider.baseURL) answered (HTTP \(status))")
+        case .unreachable(let reason):
+            return Finding(
+                verdict: .fail, check: check, detail: "\(provider.baseURL) is unreachable (\(reason))",
                 fix: "check the address in models.providers.\(provider.id).baseUrl and the network"
             )
         }

@@ -9,7 +9,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         abstract: "A gateway between chat apps and an AI agent, speaking the OpenClaw gateway protocol.",
         version: GatewayApplication.version,
         subcommands: [
-            GatewayCommand.self, ChatCommand.self, AgentCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, NodeCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self,
+            GatewayCommand.self, ChatCommand.self, AgentCommand.self, CallCommand.self, HealthCommand.self, StatusCommand.self, PairingCommand.self, DevicesCommand.self, NodeCommand.self, CronCommand.self, SystemCommand.self, ConfigCommand.self, DoctorCommand.self, OnboardCommand.self,
             SchemaCommand.self,
         ]
     )

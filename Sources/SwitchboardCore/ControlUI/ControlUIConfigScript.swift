@@ -78,7 +78,7 @@ views.config = {
         el("div", { class: "help" }, (node.description || "") + (node["x-env"] ? " (environment: " + node["x-env"] + ")" : ""))));
     }
     const sections = [...groups.entries()].map(([group, fields], i) => el("details", { class: "panel", open: i === 0 }, el("summary", {}, el("b", {}, group), " ", el("span", { class: "muted" }, fields.length + " settings")), fields));
-    replace($("config-form"), sections, el("div", { class: "toolbar" }, el("button", { type: "button", class: "primary", id: "config-save", onclick: saveForm }, "Save changes"), el("span", { class: "muted" }, "Only the fields you change are written (a merge patch); comments elsewhere in the file are kept.")));
+    replace($("config-form"), sections, el("div", { class: "toolbar" }, el("button", { type: "button", class: "primary", id: "config-save", onclick: saveForm }, "Save changes"), el("span", { class: "muted" }, "Only the fields you change are written (a merge patch); the file is saved as JSON, with a .bak of the previous one.")));
     $("config-raw-text").value = JSON.stringify(current.config || {}, null, 2);
   },
   failed(error) { configMessage("bad", "Could not load the config: " + error.message); }

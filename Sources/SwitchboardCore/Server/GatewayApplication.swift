@@ -99,6 +99,7 @@ public struct GatewayApplication: Sendable {
                         "sb.tls": "\(runtime.tls != nil)", "sb.tls.fingerprint": "\(runtime.tls.map { "\($0.fingerprint)" } ?? "-")",
                     ]
                 )
+                StartupHints.log(runtime: runtime, port: channel.localAddress?.port ?? config.gateway.port)
             },
             logger: runtime.logger
         )

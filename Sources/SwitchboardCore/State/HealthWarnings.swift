@@ -8,8 +8,8 @@ enum HealthWarnings {
         let defaultAgent = agent.agent(AgentConfiguration.defaultAgentId)
         guard providers.isEmpty, defaultAgent?.runner == nil else { return [] }
         return [
-            "no model provider configured: agent runs fail until one is; set OPENAI_API_KEY or ANTHROPIC_API_KEY (or OLLAMA_HOST) "
-                + "before starting the gateway, or add models.providers to \(configPath)"
+            "no model provider configured: agent runs fail until one is; run `switchboard onboard`, set OPENAI_API_KEY or ANTHROPIC_API_KEY "
+                + "(or OLLAMA_HOST) before starting the gateway, or add models.providers to \(configPath)"
         ]
     }
 }
