@@ -114,7 +114,10 @@ views.logs = {
     applyLevel();
     if (atBottom) box.scrollTop = box.scrollHeight;
   },
-  failed(error) { $("logs-file").textContent = ""; $("logs").append(el("div", { class: "error" }, "Could not read the log: " + error.message)); }
+  failed(error) {
+    const text = "Could not read the log: " + error.message, last = $("logs").lastElementChild;
+    if (!last || last.textContent !== text) $("logs").append(el("div", { class: "error" }, text));
+  }
 };
 $("logs-level").addEventListener("change", applyLevel);
 """#
