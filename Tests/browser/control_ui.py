@@ -146,6 +146,8 @@ with sync_playwright() as p:
         fail("the hot hint is missing")
     if page.locator("label[for='cfg-gateway_port'] .badge").text_content() != "restart":
         fail("the restart hint is missing")
+    if page.get_attribute("#cfg-channels_telegram_botToken", "type") != "password":
+        fail("a secret setting is not a password field")
     page.fill(field, "75")
     page.click("#config-save")
     page.wait_for_selector("#config-result .notice:has-text('applied now')", timeout=TIMEOUT)

@@ -86,7 +86,7 @@ final class ChannelRouter: ChannelContext, Service {
     }
 
     func receive(_ message: InboundMessage) async -> InboundDisposition {
-        let access = message.connector == "telegram" ? config.telegram.access : config.adapter.access
+        let access = config.access(for: message.connector)
         let approved: Bool
         do {
             approved = try await store.isApproved(channel: message.channel, senderId: message.senderId)

@@ -16,8 +16,23 @@ struct ChannelRuntime: Sendable {
     let outbox: OutboxDispatcher
     let router: ChannelRouter
     let adapters: ClaraAdapterHub?
-    let telegram: TelegramConnector?
+    /// The platform connectors that run (Telegram, Discord), in `channels.status` order.
+    let bots: [any ChannelConnector]
     let httpClients: HTTPClientsService?
+
+    /// The platform channels, whether or not they run: id, label, and whether a token is set.
+    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord")]
+
+    func bot(_ id: String) -> (any ChannelConnector)? { bots.first { $0.id == id } }
+
+    /// Whether the channel has its credentials (so a missing connector means it is disabled).
+    func hasCredentials(_ id: String) -> Bool {
+        switch id {
+        case "telegram": config.telegram.botToken != nil
+        case "discord": config.discord.botToken != nil
+        default: false
+        }
+    }
 
     /// - Parameter adapterSecret: what adapters must send in `register`: `channels.adapter.secret`,
     ///   else the gateway's token or password, so a gateway with auth never admits anonymous adapters.
@@ -44,18 +59,29 @@ struct ChannelRuntime: Sendable {
         } else {
             adapters = nil
         }
+        var bots: [any ChannelConnector] = []
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10))
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         if config.telegram.enabled, let token = config.telegram.botToken {
-            var configuration = HTTPClient.Configuration()
-            configuration.timeout = .init(connect: .seconds(10))
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
             let settings = TelegramSettings(botToken: token, apiBaseURL: config.telegram.apiBaseURL, pollTimeoutSeconds: config.telegram.pollTimeoutSeconds)
-            let connector = TelegramConnector(settings: settings, client: client, context: router, logger: logger)
-            directory.add(connector)
-            telegram = connector
-            httpClients = HTTPClientsService(clients: [client], logger: logger)
-        } else {
-            telegram = nil
+            bots.append(TelegramConnector(settings: settings, client: client, context: router, logger: logger))
+        }
+        if config.discord.enabled, let token = config.discord.botToken {
+            let discord = config.discord
+            let settings = DiscordSettings(
+                botToken: token, gatewayURL: discord.gatewayURL, apiBaseURL: discord.apiBaseURL, guilds: discord.guilds, channels: discord.channels,
+                roles: discord.roles, typing: discord.typing
+            )
+            bots.append(DiscordConnector(settings: settings, client: client, context: router, logger: logger))
+        }
+        for bot in bots { directory.add(bot) }
+        self.bots = bots
+        if bots.isEmpty {
+            try? client.syncShutdown()
             httpClients = nil
+        } else {
+            httpClients = HTTPClientsService(clients: [client], logger: logger)
         }
     }
 
@@ -71,7 +97,7 @@ struct ChannelRuntime: Sendable {
     /// Services that need the agent runs: placed after the run service.
     var lateServices: [any Service] {
         var services: [any Service] = [router]
-        if let telegram { services.append(telegram) }
+        services += bots
         if let adapters { services.append(adapters) }
         return services
     }

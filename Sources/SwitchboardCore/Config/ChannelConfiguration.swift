@@ -4,6 +4,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
     /// The agent that answers channel messages.
     public var agentId = "main"
     public var telegram = Telegram()
+    public var discord = Discord()
     public var adapter = Adapter()
     public var webchatEnabled = true
     public var pairing = Pairing()
@@ -19,6 +20,36 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public var pollTimeoutSeconds = 25
         public var access = Access()
         public init() {}
+    }
+
+    public struct Discord: Sendable, Hashable {
+        public var enabled = true
+        /// Also read from `DISCORD_BOT_TOKEN`; without one the connector does not start.
+        public var botToken: String?
+        public var gatewayURL = "wss://gateway.discord.gg/?v=10&encoding=json"
+        public var apiBaseURL = "https://discord.com/api/v10"
+        /// Guild, channel and role allowlists (empty: no restriction by that).
+        public var guilds: [String] = []
+        public var channels: [String] = []
+        public var roles: [String] = []
+        public var typing = true
+        /// Guild messages are filtered by `guilds`/`channels`/`roles` first, so every channel
+        /// that passes them is allowed here by default.
+        public var access: Access = {
+            var access = Access()
+            access.groupAllowFrom = ["*"]
+            return access
+        }()
+        public init() {}
+    }
+
+    /// The access rules of the channel a connector id names (`telegram`, `discord`, `adapter`).
+    public func access(for connector: String) -> Access {
+        switch connector {
+        case "telegram": telegram.access
+        case "discord": discord.access
+        default: adapter.access
+        }
     }
 
     public struct Adapter: Sendable, Hashable {

@@ -15,7 +15,7 @@ function leaves(schema, prefix, out) {
 }
 function valueAt(object, path) { return path.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), object); }
 function typesOf(node) { return Array.isArray(node.type) ? node.type : node.type ? [node.type] : []; }
-function inputFor(path, node, value) {
+function inputFor(path, node, value, sensitive) {
   const types = typesOf(node);
   let input;
   if (types.includes("boolean")) { input = el("input", { type: "checkbox" }); input.checked = value === true; input.dataset.initial = String(value === true); input.dataset.kind = "boolean"; return input; }
@@ -28,7 +28,7 @@ function inputFor(path, node, value) {
     input.value = value === null || value === undefined ? "" : String(value); input.dataset.kind = "number";
   } else if (types.includes("string") && !types.includes("array") && !types.includes("object")) {
     const secret = value === REDACTED;
-    input = el("input", { type: secret ? "password" : "text", size: 40, placeholder: secret ? "set (hidden); type to replace" : "" });
+    input = el("input", { type: secret || sensitive ? "password" : "text", size: 40, autocomplete: "off", placeholder: secret ? "set (hidden); type to replace" : sensitive ? "not set" : "" });
     input.value = secret ? "" : value === null || value === undefined ? "" : String(value); input.dataset.kind = secret ? "secret" : "string";
   } else {
     input = el("textarea", { rows: 2, cols: 50, spellcheck: "false" });
@@ -62,14 +62,14 @@ views.config = {
   async show(force) {
     if (configState && !force) return;
     const [schema, current] = await Promise.all([request("config.schema"), request("config.get")]);
-    configState = { schema: schema.schema, current };
+    configState = { schema: schema.schema, hints: schema.uiHints || {}, current };
     $("config-path").textContent = current.path + (current.exists ? "" : " (not created yet: defaults apply)") + (current.valid ? "" : " · has problems");
     if (!current.valid) configMessage("bad", "The file has problems: " + (current.issues || []).map((i) => i.message || JSON.stringify(i)).join("; "));
     const groups = new Map();
     for (const [path, node] of leaves(configState.schema, "", [])) {
       const group = path.split(".")[0];
       if (!groups.has(group)) groups.set(group, []);
-      const input = inputFor(path, node, valueAt(current.effective, path));
+      const input = inputFor(path, node, valueAt(current.effective, path), (configState.hints[path] || {}).sensitive === true);
       input.dataset.path = path; input.id = "cfg-" + path.replace(/[^\w-]/g, "_");
       const reload = node["x-reload"] === "hot" ? "hot" : "restart";
       groups.get(group).push(el("div", { class: "field" },

@@ -89,19 +89,20 @@ struct ChannelMethods {
         let adapterAccounts = channels.adapters?.status() ?? []
         let platforms = Set(adapterAccounts.compactMap(\.name))
         var available = platforms.sorted()
-        if channels.telegram != nil { available.insert("telegram", at: 0) }
+        available.insert(contentsOf: channels.bots.map(\.id), at: 0)
         guard let channel = channel ?? (available.count == 1 ? available[0] : nil) else {
             throw GatewayError.invalidRequest(
                 available.isEmpty
-                    ? "send: no channel can deliver (configure channels.telegram.botToken or connect an adapter)"
+                    ? "send: no channel can deliver (configure channels.telegram.botToken or channels.discord.botToken, or connect an adapter)"
                     : "channel: required when several channels are available (\(available.joined(separator: ", ")))"
             )
         }
-        if channel == "telegram" {
-            guard channels.telegram != nil else {
-                throw GatewayError.invalidRequest("channel: telegram is not configured (set channels.telegram.botToken or TELEGRAM_BOT_TOKEN)")
+        if let platform = ChannelRuntime.platforms.first(where: { $0.id == channel }) {
+            guard channels.bot(platform.id) != nil else {
+                throw GatewayError.invalidRequest(
+                    "channel: \(platform.id) is not configured (set channels.\(platform.id).botToken or \(platform.id.uppercased())_BOT_TOKEN)")
             }
-            return ("telegram", "telegram", TelegramConnector.accountId)
+            return (platform.id, platform.id, "default")
         }
         let nodes = adapterAccounts.filter { $0.name == channel }
         if let accountId {
@@ -129,11 +130,13 @@ struct ChannelMethods {
         webchat.connected = webchatClients > 0
         add("webchat", "WebChat", [webchat], extra: ["clients": .int(webchatClients)])
 
-        var telegram = channels.telegram?.status() ?? [ChannelAccountStatus(accountId: TelegramConnector.accountId, configured: false)]
-        if channels.telegram == nil && channels.config.telegram.botToken != nil {
-            telegram[0].lastError = "disabled (channels.telegram.enabled = false)"
+        for platform in ChannelRuntime.platforms {
+            var list = channels.bot(platform.id)?.status() ?? [ChannelAccountStatus(accountId: "default", configured: false)]
+            if channels.bot(platform.id) == nil && channels.hasCredentials(platform.id) {
+                list[0].lastError = "disabled (channels.\(platform.id).enabled = false)"
+            }
+            add(platform.id, platform.label, list, extra: [:])
         }
-        add("telegram", "Telegram", telegram, extra: [:])
         if let adapters = channels.adapters {
             add("adapter", adapters.label, adapters.status(), extra: [:])
         }
