@@ -25,6 +25,8 @@ public final class FakeDiscordServer: Sendable {
         /// 429 with `retry_after` (seconds) and `global`.
         case rateLimited(retryAfter: Double, global: Bool)
         case status(Int, message: String)
+        /// Never answered (until the fake stops): the client may die meanwhile.
+        case hang
     }
 
     public struct Sent: Sendable, Hashable {
@@ -66,6 +68,9 @@ public final class FakeDiscordServer: Sendable {
     public let openings = AsyncStream<Opening>.makeStream(bufferingPolicy: .unbounded)
     /// Yields the running count each time a message is delivered.
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    /// Yields each create-message attempt's number (answered or not).
+    public let sendAttempted = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    private let hung = Gate()
     /// Yields each typing call's count.
     public let typed = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
 
@@ -216,11 +221,15 @@ public final class FakeDiscordServer: Sendable {
     private func createMessage(_ request: Request, channelId: String) async throws -> Response {
         let data = try await request.body.collect(upTo: 1 << 20)
         let body = (try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(data.readableBytesView))) ?? .object([:])
-        let behaviour = state.withLock { state -> SendBehaviour in
+        let (behaviour, attempt) = state.withLock { state -> (SendBehaviour, Int) in
             state.sendAttempts += 1
-            return state.sendScript.isEmpty ? .ok : state.sendScript.removeFirst()
+            return (state.sendScript.isEmpty ? .ok : state.sendScript.removeFirst(), state.sendAttempts)
         }
+        sendAttempted.continuation.yield(attempt)
         switch behaviour {
+        case .hang:
+            await hung.wait()
+            return Self.json(.serviceUnavailable, ["message": "gone"])
         case .rateLimited(let retryAfter, let global):
             var headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("Retry-After")!: String(Int(retryAfter.rounded(.up)))]
             if global { headers[HTTPField.Name("X-RateLimit-Global")!] = "true" }
@@ -281,6 +290,7 @@ public final class FakeDiscordServer: Sendable {
         } _: { port in
             let server = FakeDiscordServer(port: port)
             box.withLock { $0 = server }
+            defer { server.hung.open() }
             return try await body(server)
         }
     }

@@ -70,7 +70,9 @@ public final class DiscordConnector: ChannelConnector {
     /// Connects until cancelled: resumes the session after a drop, identifies anew when it is
     /// gone, waits with backoff between failures, and stops on a refused token or intents.
     private func connectLoop() async {
-        var resumable: DiscordGatewaySession.Resumable?
+        // The session stored with the last journaled message: a restart resumes it.
+        var resumable = DiscordGatewaySession.Resumable.decode(await context.cursor(connector: id, accountId: Self.accountId))
+        if let user = resumable?.user { bot.withLock { $0 = user } }
         var failures = 0
         let session = DiscordGatewaySession(
             settings: settings, logger: logger,
@@ -82,7 +84,7 @@ public final class DiscordConnector: ChannelConnector {
                 }
                 logger.notice("Discord bot connected", metadata: ["sb.discord.bot": "\(user.username ?? user.id)"])
             },
-            onMessage: { [self] message in await handle(message) }
+            onMessage: { [self] message, session in await handle(message, session: session) }
         )
         while !Task.isCancelled {
             let startedAt = ContinuousClock.now
@@ -109,26 +111,33 @@ public final class DiscordConnector: ChannelConnector {
 
     /// One `MESSAGE_CREATE`: the bot's own and other bots' messages, and guild messages outside
     /// `guilds`/`channels`/`roles`, are ignored; the rest goes to the gateway's journal.
-    private func handle(_ message: DiscordMessage) async {
-        guard let me = bot.withLock({ $0 }), message.author.id != me.id, message.author.bot != true else { return }
-        let text = message.content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { return }
-        if let guild = message.guildId {
-            guard settings.guilds.isEmpty || settings.guilds.contains(guild) else { return }
-            guard settings.channels.isEmpty || settings.channels.contains(message.channelId) else { return }
-            if !settings.roles.isEmpty, Set(message.member?.roles ?? []).isDisjoint(with: settings.roles) { return }
+    private func handle(_ message: DiscordMessage, session: DiscordGatewaySession.Resumable?) async {
+        let cursor = session.map { ChannelCursor(connector: id, accountId: Self.accountId, value: $0.encoded) }
+        guard let me = bot.withLock({ $0 }), message.author.id != me.id, message.author.bot != true, accepts(message) else {
+            if let cursor { await context.skip(cursor: cursor) }
+            return
         }
+        let text = message.content.trimmingCharacters(in: .whitespacesAndNewlines)
         let mentioned = Self.addresses(message, bot: me)
         let inbound = InboundMessage(
             connector: id, channel: "discord", accountId: Self.accountId, platformMessageId: "\(message.channelId):\(message.id)",
             chatId: message.channelId, chatKind: message.guildId == nil ? .direct : .group, senderId: message.author.id,
             senderName: message.author.displayName, text: message.guildId == nil ? text : Self.removingMention(of: me, from: text), mentioned: mentioned,
-            cursor: nil
+            cursor: cursor
         )
         tracker.update { $0.lastInboundAtMs = context.nowMs() }
         if case .failed(let reason) = await context.receive(inbound) {
             logger.error("could not journal a Discord message", metadata: ["error": "\(reason)"])
         }
+    }
+
+    /// Text, and within the guild/channel/role allowlists when in a guild.
+    private func accepts(_ message: DiscordMessage) -> Bool {
+        guard !message.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+        guard let guild = message.guildId else { return true }
+        guard settings.guilds.isEmpty || settings.guilds.contains(guild) else { return false }
+        guard settings.channels.isEmpty || settings.channels.contains(message.channelId) else { return false }
+        return settings.roles.isEmpty || !Set(message.member?.roles ?? []).isDisjoint(with: settings.roles)
     }
 
     public func deliver(_ message: OutboxRecord) async throws(DeliveryFailure) -> DeliveryReceipt {

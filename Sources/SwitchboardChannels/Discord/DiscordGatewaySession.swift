@@ -19,18 +19,25 @@ struct DiscordGatewaySession: Sendable {
         case fatal(String)
     }
 
-    /// What survives from one connection to the next.
-    struct Resumable: Sendable, Equatable {
+    /// What survives from one connection to the next, and (stored with each journaled
+    /// message) from one process to the next, so a restart resumes and misses nothing.
+    struct Resumable: Codable, Sendable, Equatable {
         var sessionId: String
         var resumeURL: String
         var sequence: Int?
+        /// The bot's own user from READY (a resume gets no READY).
+        var user: DiscordUser?
+
+        var encoded: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+        static func decode(_ text: String?) -> Resumable? { text.flatMap { try? JSONDecoder().decode(Resumable.self, from: Data($0.utf8)) } }
     }
 
     let settings: DiscordSettings
     let logger: Logger
-    /// Called for `READY` (the bot's own user) and every `MESSAGE_CREATE`, in order.
+    /// Called for `READY` and `RESUMED` (the bot's own user), and every `MESSAGE_CREATE` with the
+    /// session as it stands after it, in order.
     let onReady: @Sendable (DiscordUser) async -> Void
-    let onMessage: @Sendable (DiscordMessage) async -> Void
+    let onMessage: @Sendable (DiscordMessage, Resumable?) async -> Void
     /// The ACK watchdog closes with this code (not 1000/1001, which would end the session).
     static let zombieCloseCode = 4900
 
@@ -94,10 +101,18 @@ struct DiscordGatewaySession: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.heartbeat(outbound, interval: interval, state: state) }
             // Frames are read here until the socket ends (the watchdog closing it ends it too).
-            while let message = try await messages.next() {
-                guard try await self.handle(message, outbound: outbound, state: state) else { break }
+            defer { group.cancelAll() }
+            do {
+                while let message = try await messages.next() {
+                    guard try await self.handle(message, outbound: outbound, state: state) else { break }
+                }
+            } catch where Task.isCancelled {
+                // A stop: close so the session stays resumable (1000 would end it), and the
+                // next start resumes from the stored sequence.
+                try? await outbound.close(WebSocketErrorCode(codeNumber: Self.zombieCloseCode), reason: "restarting")
+                throw error
             }
-            group.cancelAll()
+            if Task.isCancelled { try? await outbound.close(WebSocketErrorCode(codeNumber: Self.zombieCloseCode), reason: "restarting") }
         }
     }
 
@@ -136,13 +151,15 @@ struct DiscordGatewaySession: Sendable {
             case "READY":
                 guard let ready = try? Self.decode(DiscordReady.self, message) else { return true }
                 state.values.withLock {
-                    $0.resumable = Resumable(sessionId: ready.d.sessionId, resumeURL: ready.d.resumeGatewayURL ?? settings.gatewayURL, sequence: frame.s)
+                    $0.resumable = Resumable(
+                        sessionId: ready.d.sessionId, resumeURL: ready.d.resumeGatewayURL ?? settings.gatewayURL, sequence: frame.s, user: ready.d.user)
                 }
                 await onReady(ready.d.user)
             case "RESUMED":
                 logger.info("Discord gateway session resumed")
+                if let user = state.values.withLock({ $0.resumable?.user }) { await onReady(user) }
             case "MESSAGE_CREATE":
-                if let created = try? Self.decode(DiscordMessageCreate.self, message) { await onMessage(created.d) }
+                if let created = try? Self.decode(DiscordMessageCreate.self, message) { await onMessage(created.d, state.values.withLock { $0.resumable }) }
             default:
                 break
             }
