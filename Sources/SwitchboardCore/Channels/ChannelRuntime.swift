@@ -21,7 +21,7 @@ struct ChannelRuntime: Sendable {
     let httpClients: HTTPClientsService?
 
     /// The platform channels, whether or not they run: id, label, and whether a token is set.
-    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord")]
+    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord"), ("slack", "Slack")]
 
     func bot(_ id: String) -> (any ChannelConnector)? { bots.first { $0.id == id } }
 
@@ -30,6 +30,7 @@ struct ChannelRuntime: Sendable {
         switch id {
         case "telegram": config.telegram.botToken != nil
         case "discord": config.discord.botToken != nil
+        case "slack": config.slack.appToken != nil && config.slack.botToken != nil
         default: false
         }
     }
@@ -74,6 +75,10 @@ struct ChannelRuntime: Sendable {
                 roles: discord.roles, typing: discord.typing
             )
             bots.append(DiscordConnector(settings: settings, client: client, context: router, logger: logger))
+        }
+        if config.slack.enabled, let appToken = config.slack.appToken, let botToken = config.slack.botToken {
+            let settings = SlackSettings(appToken: appToken, botToken: botToken, apiBaseURL: config.slack.apiBaseURL)
+            bots.append(SlackConnector(settings: settings, client: client, context: router, logger: logger))
         }
         for bot in bots { directory.add(bot) }
         self.bots = bots

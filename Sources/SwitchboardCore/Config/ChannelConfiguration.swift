@@ -5,6 +5,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var agentId = "main"
     public var telegram = Telegram()
     public var discord = Discord()
+    public var slack = Slack()
     public var adapter = Adapter()
     public var webchatEnabled = true
     public var pairing = Pairing()
@@ -43,11 +44,28 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public init() {}
     }
 
+    public struct Slack: Sendable, Hashable {
+        public var enabled = true
+        /// Socket Mode's app-level token (`xapp-…`; also `SLACK_APP_TOKEN`).
+        public var appToken: String?
+        /// The bot token for the Web API (`xoxb-…`; also `SLACK_BOT_TOKEN`).
+        public var botToken: String?
+        public var apiBaseURL = "https://slack.com/api"
+        /// Channels are narrowed by inviting the bot; every channel it is in is allowed here.
+        public var access: Access = {
+            var access = Access()
+            access.groupAllowFrom = ["*"]
+            return access
+        }()
+        public init() {}
+    }
+
     /// The access rules of the channel a connector id names (`telegram`, `discord`, `adapter`).
     public func access(for connector: String) -> Access {
         switch connector {
         case "telegram": telegram.access
         case "discord": discord.access
+        case "slack": slack.access
         default: adapter.access
         }
     }

@@ -100,7 +100,7 @@ struct ChannelMethods {
         if let platform = ChannelRuntime.platforms.first(where: { $0.id == channel }) {
             guard channels.bot(platform.id) != nil else {
                 throw GatewayError.invalidRequest(
-                    "channel: \(platform.id) is not configured (set channels.\(platform.id).botToken or \(platform.id.uppercased())_BOT_TOKEN)")
+                    "channel: \(platform.id) is not configured (set channels.\(platform.id).botToken or \(platform.id.uppercased())_BOT_TOKEN\(platform.id == "slack" ? ", and channels.slack.appToken or SLACK_APP_TOKEN" : ""))")
             }
             return (platform.id, platform.id, "default")
         }

@@ -1,6 +1,6 @@
 import SwitchboardProtocol
 
-/// `channels.discord.*`: the bot token, where the gateway and API are (tests point them at a
+/// `channels.discord.*` and `channels.slack.*`. Discord: the bot token, where the gateway and API are (tests point them at a
 /// fake Discord), the guild/channel/role allowlists and the access policy.
 extension ConfigKeys {
     static let discordKeys: [ConfigKey] =
@@ -17,5 +17,17 @@ extension ConfigKeys {
         + accessKeys(
             "discord", \.channels.discord.access, allowFrom: \.channels.discord.access.allowFrom, groupAllowFrom: \.channels.discord.access.groupAllowFrom,
             requireMention: \.channels.discord.access.requireMention
+        )
+
+    static let slackKeys: [ConfigKey] =
+        [
+            bool("channels.slack.enabled", \.channels.slack.enabled, help: "run the Slack connector when both tokens are set"),
+            optionalString("channels.slack.appToken", \.channels.slack.appToken, env: "SLACK_APP_TOKEN", secret: true, help: "Socket Mode app-level token (xapp-…)"),
+            optionalString("channels.slack.botToken", \.channels.slack.botToken, env: "SLACK_BOT_TOKEN", secret: true, help: "bot token for the Web API (xoxb-…)"),
+            string("channels.slack.apiBaseUrl", \.channels.slack.apiBaseURL, env: nil, help: "Web API base URL"),
+        ]
+        + accessKeys(
+            "slack", \.channels.slack.access, allowFrom: \.channels.slack.access.allowFrom, groupAllowFrom: \.channels.slack.access.groupAllowFrom,
+            requireMention: \.channels.slack.access.requireMention
         )
 }
