@@ -11,6 +11,8 @@ public struct ChannelAccountStatus: Sendable, Hashable {
     public var lastStartAtMs: Int?
     public var lastInboundAtMs: Int?
     public var lastOutboundAtMs: Int?
+    /// Channel-specific facts shown with the account (Signal's `daemon` state).
+    public var details: [String: String] = [:]
 
     public init(accountId: String, name: String? = nil, configured: Bool, running: Bool = false, connected: Bool = false) {
         self.accountId = accountId

@@ -21,9 +21,26 @@ struct ChannelRuntime: Sendable {
     let httpClients: HTTPClientsService?
 
     /// The platform channels, whether or not they run: id, label, and whether a token is set.
-    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord"), ("slack", "Slack")]
+    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord"), ("slack", "Slack"), ("signal", "Signal")]
 
     func bot(_ id: String) -> (any ChannelConnector)? { bots.first { $0.id == id } }
+
+    /// What to set to turn a platform channel on.
+    static func setupHint(_ id: String) -> String {
+        switch id {
+        case "telegram": "set channels.telegram.botToken or TELEGRAM_BOT_TOKEN"
+        case "discord": "set channels.discord.botToken or DISCORD_BOT_TOKEN"
+        case "slack": "set channels.slack.appToken and botToken, or SLACK_APP_TOKEN and SLACK_BOT_TOKEN"
+        case "signal": "set channels.signal.account or SIGNAL_ACCOUNT, and run signal-cli's daemon or set channels.signal.cliPath"
+        default: "see the README's channel table"
+        }
+    }
+
+    /// `host:port` as the config key validated it.
+    static func hostPort(_ text: String) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return (text, 7583) }
+        return (String(text[..<colon]), port)
+    }
 
     /// Whether the channel has its credentials (so a missing connector means it is disabled).
     func hasCredentials(_ id: String) -> Bool {
@@ -31,6 +48,7 @@ struct ChannelRuntime: Sendable {
         case "telegram": config.telegram.botToken != nil
         case "discord": config.discord.botToken != nil
         case "slack": config.slack.appToken != nil && config.slack.botToken != nil
+        case "signal": config.signal.account != nil
         default: false
         }
     }
@@ -79,6 +97,11 @@ struct ChannelRuntime: Sendable {
         if config.slack.enabled, let appToken = config.slack.appToken, let botToken = config.slack.botToken {
             let settings = SlackSettings(appToken: appToken, botToken: botToken, apiBaseURL: config.slack.apiBaseURL)
             bots.append(SlackConnector(settings: settings, client: client, context: router, logger: logger))
+        }
+        if config.signal.enabled, let account = config.signal.account {
+            let (host, port) = Self.hostPort(config.signal.daemon)
+            let settings = SignalSettings(account: account, daemonHost: host, daemonPort: port, cliPath: config.signal.cliPath)
+            bots.append(SignalConnector(settings: settings, context: router, logger: logger))
         }
         for bot in bots { directory.add(bot) }
         self.bots = bots

@@ -6,6 +6,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var telegram = Telegram()
     public var discord = Discord()
     public var slack = Slack()
+    public var signal = Signal()
     public var adapter = Adapter()
     public var webchatEnabled = true
     public var pairing = Pairing()
@@ -60,12 +61,25 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public init() {}
     }
 
+    public struct Signal: Sendable, Hashable {
+        public var enabled = true
+        /// The registered number signal-cli acts as (also `SIGNAL_ACCOUNT`); none: not started.
+        public var account: String?
+        /// `host:port` of signal-cli's JSON-RPC daemon (`daemon --tcp`).
+        public var daemon = "127.0.0.1:7583"
+        /// When set, Switchboard runs signal-cli itself and restarts it when it exits.
+        public var cliPath: String?
+        public var access = Access()
+        public init() {}
+    }
+
     /// The access rules of the channel a connector id names (`telegram`, `discord`, `adapter`).
     public func access(for connector: String) -> Access {
         switch connector {
         case "telegram": telegram.access
         case "discord": discord.access
         case "slack": slack.access
+        case "signal": signal.access
         default: adapter.access
         }
     }

@@ -1,6 +1,6 @@
 import SwitchboardProtocol
 
-/// `channels.discord.*` and `channels.slack.*`. Discord: the bot token, where the gateway and API are (tests point them at a
+/// `channels.discord.*`, `channels.slack.*` and `channels.signal.*`. Discord: the bot token, where the gateway and API are (tests point them at a
 /// fake Discord), the guild/channel/role allowlists and the access policy.
 extension ConfigKeys {
     static let discordKeys: [ConfigKey] =
@@ -30,4 +30,32 @@ extension ConfigKeys {
             "slack", \.channels.slack.access, allowFrom: \.channels.slack.access.allowFrom, groupAllowFrom: \.channels.slack.access.groupAllowFrom,
             requireMention: \.channels.slack.access.requireMention
         )
+
+    static let signalKeys: [ConfigKey] =
+        [
+            bool("channels.signal.enabled", \.channels.signal.enabled, help: "run the Signal connector when an account is set"),
+            optionalString("channels.signal.account", \.channels.signal.account, env: "SIGNAL_ACCOUNT", secret: false, help: "the number signal-cli is registered as (+4915…)"),
+            hostPort("channels.signal.daemon", \.channels.signal.daemon, help: "host:port of signal-cli's JSON-RPC daemon (daemon --tcp)"),
+            optionalString("channels.signal.cliPath", \.channels.signal.cliPath, env: nil, secret: false, help: "signal-cli to start and supervise (unset: connect to a running daemon)"),
+        ]
+        + accessKeys(
+            "signal", \.channels.signal.access, allowFrom: \.channels.signal.access.allowFrom, groupAllowFrom: \.channels.signal.access.groupAllowFrom,
+            requireMention: \.channels.signal.access.requireMention
+        )
+
+    /// `host:port` with a port from 1 to 65535.
+    static func hostPort(_ path: String, _ keyPath: any WritableKeyPath<GatewayConfiguration, String> & Sendable, help: String) -> ConfigKey {
+        ConfigKey(
+            path: path, environment: nil, help: help, isSecret: false,
+            apply: { config, value in
+                guard let text = value.stringValue, let colon = text.lastIndex(of: ":"), !text[..<colon].isEmpty,
+                    let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+                else { return "\(path): expected host:port (for example 127.0.0.1:7583), got \(describe(value))" }
+                config[keyPath: keyPath] = text
+                return nil
+            },
+            current: { .string($0[keyPath: keyPath]) },
+            schema: ["type": "string"]
+        )
+    }
 }

@@ -91,7 +91,7 @@ public enum ConfigKeys {
         int("logging.maxFileBytes", \.logging.maxFileBytes, 4096...(1024 * 1024 * 1024), help: "rotate the log file past this size"),
         int("logging.maxFiles", \.logging.maxFiles, 1...100, help: "rotated log files kept"),
         choice("storage.durability", \.storage.durability, ["full", "normal"], env: nil, help: "full: acks fsynced (survive power loss); normal: survive a crash"),
-    ] + agentKeys + channelKeys + discordKeys + slackKeys + automationKeys + heartbeatKeys
+    ] + agentKeys + channelKeys + discordKeys + slackKeys + signalKeys + automationKeys + heartbeatKeys
 
     public static func key(_ path: String) -> ConfigKey? { all.first { $0.path == path } }
 

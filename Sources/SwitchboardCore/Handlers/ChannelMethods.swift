@@ -93,14 +93,13 @@ struct ChannelMethods {
         guard let channel = channel ?? (available.count == 1 ? available[0] : nil) else {
             throw GatewayError.invalidRequest(
                 available.isEmpty
-                    ? "send: no channel can deliver (configure channels.telegram.botToken or channels.discord.botToken, or connect an adapter)"
+                    ? "send: no channel can deliver (configure Telegram, Discord, Slack or Signal — see the README's channel table — or connect an adapter)"
                     : "channel: required when several channels are available (\(available.joined(separator: ", ")))"
             )
         }
         if let platform = ChannelRuntime.platforms.first(where: { $0.id == channel }) {
             guard channels.bot(platform.id) != nil else {
-                throw GatewayError.invalidRequest(
-                    "channel: \(platform.id) is not configured (set channels.\(platform.id).botToken or \(platform.id.uppercased())_BOT_TOKEN\(platform.id == "slack" ? ", and channels.slack.appToken or SLACK_APP_TOKEN" : ""))")
+                throw GatewayError.invalidRequest("channel: \(platform.id) is not configured (\(ChannelRuntime.setupHint(platform.id)))")
             }
             return (platform.id, platform.id, "default")
         }
@@ -180,6 +179,7 @@ struct ChannelMethods {
         if let at = status.lastInboundAtMs { object["lastInboundAt"] = .int(at) }
         if let at = status.lastOutboundAtMs { object["lastOutboundAt"] = .int(at) }
         if let at = status.lastMessageAtMs { object["lastMessageAt"] = .int(at) }
+        for (key, value) in status.details where object[key] == nil { object[key] = .string(value) }
         return .object(object)
     }
 }
