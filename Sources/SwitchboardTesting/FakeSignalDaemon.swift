@@ -4,8 +4,9 @@ import NIOPosix
 import Synchronization
 import SwitchboardProtocol
 
-/// A stand-in for `signal-cli daemon --tcp` on loopback: newline-delimited JSON-RPC 2.0, the
-/// `receive` notifications it pushes to every connected client, and the `send` method (to a
+/// A stand-in for `signal-cli daemon --tcp --receive-mode manual` on loopback: newline-delimited
+/// JSON-RPC 2.0, `subscribeReceive`, the `receive` notifications it pushes to subscribed
+/// clients, and the `send` method (to a
 /// `recipient` list or a `groupId`), with scripted errors.
 public final class FakeSignalDaemon: Sendable {
     public static let account = "+15550001111"
@@ -30,6 +31,8 @@ public final class FakeSignalDaemon: Sendable {
     private struct State {
         var clients: [Int: NIOAsyncChannelOutboundWriter<ByteBuffer>] = [:]
         var channels: [Int: any Channel] = [:]
+        /// Clients that called subscribeReceive: only they get `receive` notifications.
+        var subscribed: Set<Int> = []
         var nextClient = 0
         var sent: [Sent] = []
         var sendScript: [SendBehaviour] = []
@@ -41,6 +44,8 @@ public final class FakeSignalDaemon: Sendable {
     /// Yields the number of connections so far each time a client connects.
     public let connections = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    /// Yields the client number each time a client subscribes (connections count from 1).
+    public let subscriptions = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
 
     init(port: Int) { self.port = port }
 
@@ -51,7 +56,7 @@ public final class FakeSignalDaemon: Sendable {
     public func push(text: String, from number: String, name: String = "Tester", groupId: String? = nil, mention: Bool = false) async {
         let (clients, timestamp) = state.withLock { state in
             state.timestamp += 1
-            return (Array(state.clients.values), state.timestamp)
+            return (state.clients.filter { state.subscribed.contains($0.key) }.map(\.value), state.timestamp)
         }
         var data: [String: JSONValue] = ["timestamp": .int(timestamp), "message": .string(text), "expiresInSeconds": 0, "viewOnce": false]
         if let groupId { data["groupInfo"] = ["groupId": .string(groupId), "type": "DELIVER"] }
@@ -102,6 +107,7 @@ public final class FakeSignalDaemon: Sendable {
                 state.withLock { state in
                     state.clients[id] = nil
                     state.channels[id] = nil
+                    state.subscribed.remove(id)
                 }
             }
             var pending = ""
@@ -110,14 +116,19 @@ public final class FakeSignalDaemon: Sendable {
                 while let newline = pending.firstIndex(of: "\n") {
                     let line = String(pending[..<newline])
                     pending = String(pending[pending.index(after: newline)...])
-                    if let answer = answer(line) { try await outbound.write(Self.line(answer)) }
+                    if let answer = answer(line, client: id) { try await outbound.write(Self.line(answer)) }
                 }
             }
         }
     }
 
-    private func answer(_ line: String) -> JSONValue? {
+    private func answer(_ line: String, client: Int) -> JSONValue? {
         guard let request = try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(line.utf8)), let id = request["id"] else { return nil }
+        if request["method"]?.stringValue == "subscribeReceive" {
+            state.withLock { _ = $0.subscribed.insert(client) }
+            subscriptions.continuation.yield(client)
+            return ["jsonrpc": "2.0", "id": id, "result": .int(client)]
+        }
         guard request["method"]?.stringValue == "send", let params = request["params"] else {
             return ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "Method not implemented"]]
         }

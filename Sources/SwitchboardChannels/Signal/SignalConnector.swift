@@ -78,6 +78,14 @@ public final class SignalConnector: ChannelConnector {
                         if method == "receive", let envelope = params.envelope { await handle(envelope) }
                     }
                 ) { [self] connection in
+                    // Messages are fetched from Signal only while someone listens (with the
+                    // daemon's --receive-mode manual), so none are received into the void.
+                    do {
+                        _ = try await connection.call("subscribeReceive", [:], timeout: .seconds(10))
+                    } catch let failure as SignalRPCConnection.Failure where failure.code != nil {
+                        // A daemon that receives on its own (on-start) may refuse; it delivers anyway.
+                        logger.debug("signal-cli refused subscribeReceive", metadata: ["error": "\(failure.description)"])
+                    }
                     live.withLock { $0 = connection }
                     tracker.update {
                         $0.connected = true

@@ -3,7 +3,7 @@ import Logging
 import Subprocess
 import SystemPackage
 
-/// Runs `signal-cli -a <account> daemon --tcp <host:port>` and restarts it with backoff when it
+/// Runs `signal-cli -a <account> daemon --tcp <host:port> --receive-mode manual` and restarts it with backoff when it
 /// exits (1 s doubling to 60 s; back to 1 s once it stayed up a minute). Its output goes to the
 /// gateway log at debug level; its state is reported for `channels.status`.
 struct SignalDaemonSupervisor: Sendable {
@@ -12,7 +12,8 @@ struct SignalDaemonSupervisor: Sendable {
     let logger: Logger
     let onState: @Sendable (_ running: Bool, _ pid: Int?, _ lastExit: String?) -> Void
 
-    var arguments: [String] { ["-a", settings.account, "daemon", "--tcp", "\(settings.daemonHost):\(settings.daemonPort)"] }
+    /// `--receive-mode manual`: messages stay on Signal's servers until the connector subscribes.
+    var arguments: [String] { ["-a", settings.account, "daemon", "--tcp", "\(settings.daemonHost):\(settings.daemonPort)", "--receive-mode", "manual"] }
 
     func run() async {
         var failures = 0

@@ -16,8 +16,20 @@ struct SignalIncoming: Decodable, Sendable {
     var id: Int?
     var method: String?
     var params: Params?
+    /// `send`'s object; other methods answer with a number or a list (kept as nil).
     var result: Result?
     var error: RPCError?
+
+    enum CodingKeys: String, CodingKey { case id, method, params, result, error }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = (try? container.decodeIfPresent(Int.self, forKey: .id)) ?? (try? container.decodeIfPresent(String.self, forKey: .id)).flatMap { $0.flatMap { Int($0) } }
+        method = try container.decodeIfPresent(String.self, forKey: .method)
+        params = try? container.decodeIfPresent(Params.self, forKey: .params)
+        result = try? container.decodeIfPresent(Result.self, forKey: .result)
+        error = try? container.decodeIfPresent(RPCError.self, forKey: .error)
+    }
 }
 
 struct SignalEnvelope: Decodable, Sendable {

@@ -3,7 +3,8 @@ import SwitchboardChannels
 import SwitchboardPluginAPI
 import SwitchboardProtocol
 
-/// `channels.status`, `send`, `channels.pairing.list` and `channels.pairing.approve`.
+/// `channels.status`, `send`, `channels.pairing.list`, `channels.pairing.approve` and
+/// `channels.logout`.
 struct ChannelMethods {
     let parts: GatewayRuntimeParts
 
@@ -13,6 +14,7 @@ struct ChannelMethods {
     func register(into registry: inout MethodRegistry) {
         let parts = parts
         let channels = parts.channels
+        registry.register(ChannelsLogout.self) { params, _ in try Self.logout(params, parts: parts) }
         registry.register(ChannelsStatus.self) { _, _ in
             try await Self.status(parts: parts)
         }
@@ -35,7 +37,7 @@ struct ChannelMethods {
                 accountId: approved.accountId, target: approved.target, text: "You're approved. Send your message again and I'll answer.", replyTo: nil
             )
             // Adapters get the notice only as a proactive message; skip it there to keep their request flow simple.
-            if approved.connector == "telegram" {
+            if approved.connector != "adapter" {
                 _ = try await channels.store.enqueueOutbox(notice, nowMs: parts.clock.nowMs())
                 channels.outbox.poke()
             }

@@ -34,6 +34,7 @@ public enum MethodCatalog {
         Send.self,
         ChannelsPairingList.self,
         ChannelsPairingApprove.self,
+        ChannelsLogout.self,
         NodeList.self,
         NodeDescribe.self,
         NodeRename.self,

@@ -166,4 +166,39 @@ struct DiscordChannelTests {
             }
         }
     }
+
+    @Test("DM pairing: a stranger gets a code, approval is announced and lets them in; channels.logout removes the token from the config")
+    func pairingAndLogout() async throws {
+        try await FakeModelServer.with { model in
+            try await FakeDiscordServer.with { discord in
+                model.setDefault(.echo)
+                let stateDir = TestGateway.makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: stateDir) }
+                try await TestGateway.with(config: discordConfig(model, discord, access: ""), stateDir: stateDir) { gateway in
+                    _ = try await withTimeout(.seconds(20), "identify") { for await _ in discord.openings.stream { return } }
+                    await discord.push(content: "hello?", authorId: "77", authorName: "grace", channelId: "dm-77")
+                    try await discord.waitForDelivered(1)
+                    let code = try #require(discord.sent[0].content.firstMatch(of: /approve discord ([A-Z0-9]{8})/).map { String($0.1) })
+                    #expect(model.requests.isEmpty)
+                    try await gateway.withClient { client in
+                        _ = try await client.call(ChannelsPairingApprove.self, .init(channel: "discord", code: code))
+                    }
+                    try await discord.waitForDelivered(2)
+                    #expect(discord.sent[1].content.contains("approved") && discord.sent[1].channelId == "dm-77")
+                    await discord.push(content: "now answer me", authorId: "77", channelId: "dm-77")
+                    try await discord.waitForDelivered(3)
+                    #expect(discord.sent[2].content == "echo: now answer me")
+
+                    let logout = try await gateway.withClient { client in try await client.call(ChannelsLogout.self, .init(channel: "discord")) }
+                    #expect(logout.cleared && logout.loggedOut && logout.removed == ["channels.discord.botToken"] && logout.envToken == nil)
+                    let file = try String(contentsOfFile: stateDir + "/switchboard.json", encoding: .utf8)
+                    #expect(!file.contains(FakeDiscordServer.token) && file.contains("gatewayUrl"))
+                    let unknown = await #expect(throws: GatewayClientError.self) {
+                        try await gateway.withClient { client in try await client.call(ChannelsLogout.self, .init(channel: "whatsapp")) }
+                    }
+                    #expect(unknown?.description.contains("channel: expected one of discord, signal, slack, telegram") == true)
+                }
+            }
+        }
+    }
 }

@@ -24,8 +24,9 @@ func signalConfig(_ model: FakeModelServer, _ daemon: FakeSignalDaemon, access: 
 
 @Suite("Signal channel (fake signal-cli JSON-RPC daemon)", .timeLimit(.minutes(3)))
 struct SignalChannelTests {
+    /// Waits until the connector has connected and subscribed.
     static func firstConnection(_ daemon: FakeSignalDaemon) async throws {
-        _ = try await withTimeout(.seconds(20), "the connection to signal-cli") { for await _ in daemon.connections.stream { return } }
+        _ = try await withTimeout(.seconds(20), "the subscription to signal-cli") { for await _ in daemon.subscriptions.stream { return } }
     }
 
     @Test("direct and group messages are answered through send (recipient or groupId); groups need an allowlist and a mention; status shows the account")
@@ -62,7 +63,7 @@ struct SignalChannelTests {
                 model.setDefault(.echo)
                 daemon.scriptSends(.error(code: -1, message: "Failed to send message"))
                 try await TestGateway.with(config: signalConfig(model, daemon)) { _ in
-                    var connections = daemon.connections.stream.makeAsyncIterator()
+                    var connections = daemon.subscriptions.stream.makeAsyncIterator()
                     #expect(await connections.next() == 1)
                     await daemon.push(text: "first", from: "+15550000001")
                     try await daemon.waitForDelivered(1)
@@ -92,7 +93,7 @@ struct SignalChannelTests {
                 defer { log.terminate() }
                 try await TestGateway.with(config: signalConfig(model, daemon, extra: "cliPath: \"\(script)\"")) { gateway in
                     let first = try await log.waitForLine(containing: "start #1:", timeout: .seconds(20))
-                    #expect(first.hasSuffix("start #1: -a \(FakeSignalDaemon.account) daemon --tcp 127.0.0.1:\(daemon.port)"))
+                    #expect(first.hasSuffix("start #1: -a \(FakeSignalDaemon.account) daemon --tcp 127.0.0.1:\(daemon.port) --receive-mode manual"))
                     try await Self.firstConnection(daemon)
                     let status = try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()) }
                     let state = try #require(status.channelAccounts["signal"]?.first?["daemon"]?.stringValue)

@@ -61,6 +61,9 @@ extension OpenClawConformanceTests {
         try await socket.call("chat.send", params: ["sessionKey": .string(key), "message": "fail", "idempotencyKey": .string("\(key)-3")])
         _ = try await socket.until(after: mark) { $0["event"] == "chat" && $0["payload"]?["state"] == "error" }
         try await socket.call("send", params: ["to": "nobody", "message": "hello", "idempotencyKey": .string("\(key)-send")])
+        // Nothing is signed in here: it answers cleared false, and writes nothing.
+        let logout = try await socket.call("channels.logout", params: ["channel": "telegram"])
+        #expect(logout["payload"]?["cleared"] == false)
 
         // Sessions.
         for (method, params) in [
