@@ -11,7 +11,8 @@ import SwitchboardProtocol
 /// A Slack stand-in on loopback speaking the real wire protocol: the Web API routes the
 /// connector calls (`apps.connections.open` with the app token, `auth.test` and
 /// `chat.postMessage` with the bot token, `Retry-After` on scripted 429s) and the Socket Mode
-/// WebSocket (`hello`, `events_api` envelopes that must be acknowledged, `disconnect` refresh).
+/// WebSocket (`hello`, `events_api` envelopes that must be acknowledged — unacknowledged ones
+/// are sent again on the next connection, as Slack retries them — and `disconnect` refresh).
 public final class FakeSlackServer: Sendable {
     public static let appToken = "xapp-1-test-app-token"
     public static let botToken = "xoxb-test-bot-token"
@@ -33,8 +34,11 @@ public final class FakeSlackServer: Sendable {
 
     private struct State {
         var live: WebSocketOutboundWriter?
+        var liveId = 0
         var connections = 0
         var unacked: Set<String> = []
+        /// Unacknowledged envelopes, resent to the next connection as Slack does.
+        var pending: [(id: String, envelope: JSONValue)] = []
         var acked: [String] = []
         var sent: [Sent] = []
         var sendScript: [SendBehaviour] = []
@@ -76,7 +80,11 @@ public final class FakeSlackServer: Sendable {
             "envelope_id": .string(envelopeId), "type": "events_api", "accepts_response_payload": false, "retry_attempt": 0,
             "payload": ["type": "event_callback", "team_id": "T1", "event": .object(event), "event_id": .string("Ev\(ts)")],
         ]
-        try? await state.withLock { $0.live }?.write(.text(GatewayJSON.string(envelope)))
+        let live = state.withLock { state in
+            state.pending.append((envelopeId, envelope))
+            return state.live
+        }
+        try? await live?.write(.text(GatewayJSON.string(envelope)))
         return envelopeId
     }
 
@@ -96,9 +104,15 @@ public final class FakeSlackServer: Sendable {
         let count = state.withLock { state in
             state.connections += 1
             state.live = outbound
+            state.liveId = state.connections
             return state.connections
         }
+        // Pushes while no connection is up wait in `pending` for the next one.
+        defer { state.withLock { if $0.liveId == count { $0.live = nil } } }
         try await outbound.write(.text(#"{"type":"hello","num_connections":1,"connection_info":{"app_id":"A1"},"debug_info":{"host":"fake"}}"#))
+        // What the last connection never acknowledged comes again (Slack retries unacked events).
+        let retries = state.withLock { $0.pending.map(\.envelope) }
+        for envelope in retries { try await outbound.write(.text(GatewayJSON.string(envelope))) }
         hellos.continuation.yield(count)
         for try await message in inbound.messages(maxSize: 1 << 20) {
             guard case .text(let text) = message, let ack = try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(text.utf8)),
@@ -107,6 +121,7 @@ public final class FakeSlackServer: Sendable {
             state.withLock { state in
                 state.unacked.remove(id)
                 state.acked.append(id)
+                state.pending.removeAll { $0.id == id }
             }
             acks.continuation.yield(id)
         }

@@ -118,6 +118,8 @@ struct ChannelRuntime: Sendable {
     var services: [any Service] {
         var services: [any Service] = []
         if let httpClients { services.append(httpClients) }
+        // Connections replies go out on stop after the outbox has drained.
+        services += bots.compactMap { ($0 as? SignalConnector)?.link }
         services.append(outbox)
         return services
     }
