@@ -15,6 +15,8 @@ public final class FakeSignalDaemon: Sendable {
         case ok
         /// A JSON-RPC error with `code` (signal-cli uses -1 for a failed send, -32602 for bad params).
         case error(code: Int, message: String)
+        /// Never answered: the client may die meanwhile.
+        case hang
     }
 
     public struct Sent: Sendable, Hashable {
@@ -37,6 +39,7 @@ public final class FakeSignalDaemon: Sendable {
         var sent: [Sent] = []
         var sendScript: [SendBehaviour] = []
         var timestamp = 1_700_000_000_000
+        var sendAttempts = 0
     }
 
     private let state = Mutex(State())
@@ -44,12 +47,15 @@ public final class FakeSignalDaemon: Sendable {
     /// Yields the number of connections so far each time a client connects.
     public let connections = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    /// Yields each `send` attempt's number (answered or not).
+    public let sendAttempted = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
     /// Yields the client number each time a client subscribes (connections count from 1).
     public let subscriptions = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
 
     init(port: Int) { self.port = port }
 
     public var sent: [Sent] { state.withLock { $0.sent } }
+    public var sendAttempts: Int { state.withLock { $0.sendAttempts } }
     public func scriptSends(_ behaviours: SendBehaviour...) { state.withLock { $0.sendScript += behaviours } }
 
     /// A message to the account: direct, or in `groupId`; `mention` mentions the account.
@@ -132,9 +138,18 @@ public final class FakeSignalDaemon: Sendable {
         guard request["method"]?.stringValue == "send", let params = request["params"] else {
             return ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "Method not implemented"]]
         }
-        let behaviour = state.withLock { $0.sendScript.isEmpty ? SendBehaviour.ok : $0.sendScript.removeFirst() }
-        if case .error(let code, let message) = behaviour {
+        let (behaviour, attempt) = state.withLock { state -> (SendBehaviour, Int) in
+            state.sendAttempts += 1
+            return (state.sendScript.isEmpty ? SendBehaviour.ok : state.sendScript.removeFirst(), state.sendAttempts)
+        }
+        sendAttempted.continuation.yield(attempt)
+        switch behaviour {
+        case .error(let code, let message):
             return ["jsonrpc": "2.0", "id": id, "error": ["code": .int(code), "message": .string(message)]]
+        case .hang:
+            return nil
+        case .ok:
+            break
         }
         let target: String
         if let group = params["groupId"]?.stringValue {

@@ -24,6 +24,8 @@ public final class FakeSlackServer: Sendable {
         case rateLimited(retryAfter: Int)
         /// `{ok:false, error}` with HTTP 200, as Slack answers most errors.
         case error(String)
+        /// Never answered (until the fake stops): the client may die meanwhile.
+        case hang
     }
 
     public struct Sent: Sendable, Hashable {
@@ -52,6 +54,9 @@ public final class FakeSlackServer: Sendable {
     public let hellos = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
     public let delivered = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
     public let acks = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
+    /// Yields each chat.postMessage attempt's number (answered or not).
+    public let sendAttempted = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
+    private let hung = Gate()
 
     init(port: Int) { self.port = port }
 
@@ -140,11 +145,15 @@ public final class FakeSlackServer: Sendable {
             return Self.json(.ok, ["ok": true, "user_id": .string(Self.botUserId), "bot_id": "B1", "team_id": "T1"])
         case "chat.postMessage":
             guard authorization == "Bearer \(Self.botToken)" else { return Self.json(.ok, ["ok": false, "error": "invalid_auth"]) }
-            let behaviour = state.withLock { state -> SendBehaviour in
+            let (behaviour, attempt) = state.withLock { state -> (SendBehaviour, Int) in
                 state.sendAttempts += 1
-                return state.sendScript.isEmpty ? .ok : state.sendScript.removeFirst()
+                return (state.sendScript.isEmpty ? .ok : state.sendScript.removeFirst(), state.sendAttempts)
             }
+            sendAttempted.continuation.yield(attempt)
             switch behaviour {
+            case .hang:
+                await hung.wait()
+                return Self.json(.serviceUnavailable, ["ok": false, "error": "service_unavailable"])
             case .rateLimited(let seconds):
                 return Response(
                     status: .tooManyRequests, headers: [.contentType: "application/json", HTTPField.Name("Retry-After")!: String(seconds)],
@@ -194,6 +203,7 @@ public final class FakeSlackServer: Sendable {
         } _: { port in
             let server = FakeSlackServer(port: port)
             box.withLock { $0 = server }
+            defer { server.hung.open() }
             return try await body(server)
         }
     }
