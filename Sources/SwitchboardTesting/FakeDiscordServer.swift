@@ -59,6 +59,8 @@ public final class FakeDiscordServer: Sendable {
         var sendScript: [SendBehaviour] = []
         var sendAttempts = 0
         var typing = 0
+        /// Edits as (message id, content), in order.
+        var edits: [(id: String, content: String)] = []
         var nextId = 1_000_000
     }
 
@@ -82,6 +84,9 @@ public final class FakeDiscordServer: Sendable {
     public var sendAttempts: Int { state.withLock { $0.sendAttempts } }
     public var heartbeats: Int { state.withLock { $0.heartbeats } }
     public var typingCalls: Int { state.withLock { $0.typing } }
+    public var edits: [(id: String, content: String)] { state.withLock { $0.edits } }
+    /// Yields the running count each time a message is edited.
+    public let edited = AsyncStream<Int>.makeStream(bufferingPolicy: .unbounded)
 
     public func scriptSends(_ behaviours: SendBehaviour...) { state.withLock { $0.sendScript += behaviours } }
     /// The interval the next Hello announces; `ack` false makes the server ignore heartbeats.
@@ -265,6 +270,20 @@ public final class FakeDiscordServer: Sendable {
             guard let server = box.withLock({ $0 }) else { return json(.serviceUnavailable, ["message": "starting"]) }
             guard request.headers[.authorization] == "Bot \(token)" else { return json(.unauthorized, ["message": "401: Unauthorized", "code": 0]) }
             return try await server.createMessage(request, channelId: context.parameters.get("channel") ?? "")
+        }
+        router.patch("/api/v10/channels/:channel/messages/:message") { request, context -> Response in
+            guard let server = box.withLock({ $0 }), request.headers[.authorization] == "Bot \(token)" else { return json(.unauthorized, ["message": "401: Unauthorized"]) }
+            let data = try await request.body.collect(upTo: 1 << 20)
+            let body = (try? GatewayJSON.decoder.decode(JSONValue.self, from: Data(data.readableBytesView))) ?? .object([:])
+            let id = context.parameters.get("message") ?? ""
+            guard let content = body["content"]?.stringValue, content.count <= 2000 else { return json(.badRequest, ["message": "Invalid Form Body", "code": 50035]) }
+            let count = server.state.withLock { state in
+                state.edits.append((id, content))
+                if let index = state.sent.firstIndex(where: { $0.id == id }) { state.sent[index].content = content }
+                return state.edits.count
+            }
+            server.edited.continuation.yield(count)
+            return json(.ok, ["id": .string(id), "content": .string(content)])
         }
         router.post("/api/v10/channels/:channel/typing") { request, _ -> Response in
             guard let server = box.withLock({ $0 }), request.headers[.authorization] == "Bot \(token)" else { return json(.unauthorized, ["message": "401: Unauthorized"]) }

@@ -22,6 +22,8 @@ public final class DiscordConnector: ChannelConnector {
     private let bot = Mutex<DiscordUser?>(nil)
     /// Channels to show "typing…" in, sent by ``run()``'s typing task (a few at most wait).
     private let typing = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(16))
+    /// Answers streamed into one edited message (`streamEdits`).
+    private let streaming = DiscordStreamingReplies()
 
     public init(settings: DiscordSettings, client: HTTPClient, context: any ChannelContext, logger: Logger) {
         self.settings = settings
@@ -58,6 +60,11 @@ public final class DiscordConnector: ChannelConnector {
                 group.addTask {
                     for await channelId in self.typing.stream {
                         try? await self.rest.triggerTyping(channelId: channelId)
+                    }
+                }
+                group.addTask {
+                    for await key in self.streaming.pending.stream {
+                        await self.streaming.work(key, rest: self.rest, nowMs: DiscordREST.nowMs())
                     }
                 }
                 // The connection loop ends only at shutdown; typing ends with it.
@@ -144,8 +151,16 @@ public final class DiscordConnector: ChannelConnector {
         let parts = MessageSplitter.split(message.text, limit: DiscordSettings.maxMessageLength)
         var delivered = message.deliveredParts
         let replyTo = message.replyTo.flatMap { $0.split(separator: ":").last.map(String.init) }
+        // A streamed answer's live message becomes its first part.
+        var live: String?
+        if settings.streamEdits, delivered.isEmpty, let key = message.replyTo { live = await streaming.finish(key) }
         for (index, part) in parts.enumerated() where index >= delivered.count {
             do {
+                if index == 0, let live {
+                    try await rest.editMessage(channelId: message.target, messageId: live, content: part)
+                    delivered.append(live)
+                    continue
+                }
                 let sent = try await rest.createMessage(channelId: message.target, content: part, replyTo: index == 0 ? replyTo : nil)
                 delivered.append(sent.id)
             } catch {
@@ -157,9 +172,16 @@ public final class DiscordConnector: ChannelConnector {
     }
 
     public func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)? {
+        if settings.streamEdits, let messageId = inbound.platformMessageId.split(separator: ":").last.map(String.init) {
+            return streaming.observer(key: inbound.platformMessageId, channelId: inbound.target, messageId: messageId)
+        }
         guard settings.typing else { return nil }
         let continuation = typing.continuation
         return DiscordTypingObserver(channelId: inbound.target) { channelId in continuation.yield(channelId) }
+    }
+
+    public func finished(_ inbound: InboundRecord, replied: Bool) {
+        if !replied { streaming.drop(inbound.platformMessageId) }
     }
 
     /// A guild message is for the bot when it mentions it or replies to it.

@@ -35,6 +35,12 @@ struct DiscordREST: Sendable {
         return sent
     }
 
+    /// Replaces a message's content (streamed answers).
+    func editMessage(channelId: String, messageId: String, content: String) async throws(Failure) {
+        let body: [String: Any] = ["content": content, "allowed_mentions": ["parse": [String](), "replied_user": false]]
+        _ = try await call(.PATCH, path: "/channels/\(channelId)/messages/\(messageId)", route: "PATCH /channels/\(channelId)/messages", body: body)
+    }
+
     func triggerTyping(channelId: String) async throws(Failure) {
         _ = try await call(.POST, path: "/channels/\(channelId)/typing", route: "POST /channels/\(channelId)/typing", body: nil)
     }

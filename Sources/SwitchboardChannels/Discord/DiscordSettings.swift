@@ -20,11 +20,13 @@ public struct DiscordSettings: Sendable, Hashable {
     public var roles: [String]
     /// Show "typing…" while an answer is being written.
     public var typing: Bool
+    /// Show answers as they are written: one message, edited as text arrives.
+    public var streamEdits: Bool
     public var retry: Backoff
 
     public init(
         botToken: String, gatewayURL: String = "wss://gateway.discord.gg/?v=10&encoding=json", apiBaseURL: String = "https://discord.com/api/v10",
-        guilds: [String] = [], channels: [String] = [], roles: [String] = [], typing: Bool = true, retry: Backoff = Backoff(baseMs: 1000, maxMs: 60_000)
+        guilds: [String] = [], channels: [String] = [], roles: [String] = [], typing: Bool = true, streamEdits: Bool = false, retry: Backoff = Backoff(baseMs: 1000, maxMs: 60_000)
     ) {
         self.botToken = botToken
         self.gatewayURL = gatewayURL
@@ -33,6 +35,7 @@ public struct DiscordSettings: Sendable, Hashable {
         self.channels = channels
         self.roles = roles
         self.typing = typing
+        self.streamEdits = streamEdits
         self.retry = retry
     }
 }

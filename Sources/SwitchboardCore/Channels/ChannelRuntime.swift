@@ -90,7 +90,7 @@ struct ChannelRuntime: Sendable {
             let discord = config.discord
             let settings = DiscordSettings(
                 botToken: token, gatewayURL: discord.gatewayURL, apiBaseURL: discord.apiBaseURL, guilds: discord.guilds, channels: discord.channels,
-                roles: discord.roles, typing: discord.typing
+                roles: discord.roles, typing: discord.typing, streamEdits: discord.streamEdits
             )
             bots.append(DiscordConnector(settings: settings, client: client, context: router, logger: logger))
         }

@@ -35,6 +35,8 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public var channels: [String] = []
         public var roles: [String] = []
         public var typing = true
+        /// Show answers as they are written (one message, edited).
+        public var streamEdits = false
         /// Guild messages are filtered by `guilds`/`channels`/`roles` first, so every channel
         /// that passes them is allowed here by default.
         public var access: Access = {

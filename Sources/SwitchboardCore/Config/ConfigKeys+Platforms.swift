@@ -13,6 +13,7 @@ extension ConfigKeys {
             stringList("channels.discord.channels", \.channels.discord.channels, help: "channel ids answered in within those guilds (empty: all)"),
             stringList("channels.discord.roles", \.channels.discord.roles, help: "role ids a guild member needs one of (empty: any member)"),
             bool("channels.discord.typing", \.channels.discord.typing, help: "show typing… while an answer is written"),
+            bool("channels.discord.streamEdits", \.channels.discord.streamEdits, help: "show answers as they are written: one message, edited as text arrives"),
         ]
         + accessKeys(
             "discord", \.channels.discord.access, allowFrom: \.channels.discord.access.allowFrom, groupAllowFrom: \.channels.discord.access.groupAllowFrom,

@@ -201,4 +201,29 @@ struct DiscordChannelTests {
             }
         }
     }
+
+    @Test("streamEdits: the answer is posted at its first text and edited into the final one: one message, no second post")
+    func streamedEdits() async throws {
+        try await FakeModelServer.with { model in
+            try await FakeDiscordServer.with { discord in
+                let held = Gate()
+                defer { held.open() }
+                model.enqueue(.held(["Thinking about it, ", "the answer is 42."], until: held))
+                try await TestGateway.with(config: discordConfig(model, discord, discordExtra: "streamEdits: true")) { _ in
+                    _ = try await withTimeout(.seconds(20), "identify") { for await _ in discord.openings.stream { return } }
+                    await discord.push(content: "what is it?", authorId: "8", channelId: "dm-8")
+                    // The first text is posted while the rest is held.
+                    try await discord.waitForDelivered(1)
+                    let live = try #require(discord.sent.first)
+                    #expect(live.content == "Thinking about it, …" && live.replyTo != nil)
+                    held.open()
+                    try await withTimeout(.seconds(20), "the final edit") {
+                        for await _ in discord.edited.stream where discord.edits.last?.content == "Thinking about it, the answer is 42." { return }
+                    }
+                    #expect(discord.sent.count == 1 && discord.sent[0].content == "Thinking about it, the answer is 42.")
+                    #expect(discord.edits.allSatisfy { $0.id == live.id })
+                }
+            }
+        }
+    }
 }
