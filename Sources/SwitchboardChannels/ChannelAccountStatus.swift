@@ -46,4 +46,20 @@ public final class ChannelStatusTracker: Sendable {
     public func update(_ change: (inout ChannelAccountStatus) -> Void) {
         state.withLock { change(&$0) }
     }
+
+    /// Marks the account running (started at `startedAtMs`) for the duration of `body`, then
+    /// stopped and disconnected: what every connector's `run()` reports.
+    public func running(startedAtMs: Int, _ body: () async -> Void) async {
+        update {
+            $0.running = true
+            $0.lastStartAtMs = startedAtMs
+        }
+        defer {
+            update {
+                $0.running = false
+                $0.connected = false
+            }
+        }
+        await body()
+    }
 }

@@ -44,32 +44,24 @@ public final class DiscordConnector: ChannelConnector {
     }
 
     public func run() async throws {
-        tracker.update {
-            $0.running = true
-            $0.lastStartAtMs = context.nowMs()
-        }
-        defer {
-            tracker.update {
-                $0.running = false
-                $0.connected = false
-            }
-        }
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.connectLoop() }
-                group.addTask {
-                    for await channelId in self.typing.stream {
-                        try? await self.rest.triggerTyping(channelId: channelId)
+        await tracker.running(startedAtMs: context.nowMs()) {
+            await cancelWhenGracefulShutdown {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.connectLoop() }
+                    group.addTask {
+                        for await channelId in self.typing.stream {
+                            try? await self.rest.triggerTyping(channelId: channelId)
+                        }
                     }
-                }
-                group.addTask {
-                    for await key in self.streaming.pending.stream {
-                        await self.streaming.work(key, rest: self.rest, nowMs: DiscordREST.nowMs())
+                    group.addTask {
+                        for await key in self.streaming.pending.stream {
+                            await self.streaming.work(key, rest: self.rest, nowMs: DiscordREST.nowMs())
+                        }
                     }
+                    // The connection loop ends only at shutdown; typing ends with it.
+                    await group.next()
+                    group.cancelAll()
                 }
-                // The connection loop ends only at shutdown; typing ends with it.
-                await group.next()
-                group.cancelAll()
             }
         }
     }

@@ -38,18 +38,10 @@ public final class TelegramConnector: ChannelConnector {
     }
 
     public func run() async throws {
-        tracker.update {
-            $0.running = true
-            $0.lastStartAtMs = context.nowMs()
-        }
-        defer {
-            tracker.update {
-                $0.running = false
-                $0.connected = false
+        await tracker.running(startedAtMs: context.nowMs()) {
+            await cancelWhenGracefulShutdown {
+                await self.poll()
             }
-        }
-        await cancelWhenGracefulShutdown {
-            await self.poll()
         }
     }
 

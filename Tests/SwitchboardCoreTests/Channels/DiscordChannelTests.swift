@@ -37,6 +37,12 @@ struct DiscordChannelTests {
                     let sent = try #require(discord.sent.first)
                     #expect(sent.channelId == "dm-42" && sent.content == "Hello from the agent" && sent.replyTo != nil)
                     #expect(GatewayJSON.string(try #require(model.requests.first)).contains("hi there"))
+                    // send goes through the connector too, once per idempotency key.
+                    let proactive = try await gateway.withClient { client in
+                        try await client.call(Send.self, .init(to: "dm-42", message: "a proactive note", channel: "discord", idempotencyKey: "note-1"))
+                    }
+                    #expect(proactive.channel == "discord" && proactive.chatId == "dm-42")
+                    #expect(discord.sent.last?.content == "a proactive note" && discord.sent.count == 2)
                     let status = try await gateway.withClient { client in try await client.call(ChannelsStatus.self, .init()) }
                     #expect(status.channelOrder.contains("discord"))
                     #expect(status.channelAccounts["discord"]?.first?["name"] == .string(FakeDiscordServer.botName))
