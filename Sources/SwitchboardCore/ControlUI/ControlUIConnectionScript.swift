@@ -130,7 +130,7 @@ function handleFrame(frame) {
   if (frame.type === "res") {
     const p = pending.get(frame.id); if (!p) return; pending.delete(frame.id);
     if (frame.ok) p.resolve(frame.payload);
-    else p.reject(Object.assign(new Error((frame.error && frame.error.message) || "request failed"), { details: (frame.error && frame.error.details) || {} }));
+    else p.reject(Object.assign(new Error((frame.error && frame.error.message) || "request failed"), { details: (frame.error && frame.error.details) || {}, retryAfterMs: frame.error && frame.error.retryAfterMs }));
     return;
   }
   if (frame.type === "event") {
@@ -188,7 +188,7 @@ function connectFailed(error) {
     return;
   }
   if (code === "AUTH_RATE_LIMITED") {
-    const wait = details.retryAfterMs || 10000;
+    const wait = (error && error.retryAfterMs) || details.retryAfterMs || 10000;
     showGate("limited", "Too many attempts", "The gateway refuses sign-ins from this page for " + Math.ceil(wait / 1000) + " s.", { retry: true });
     reconnectTimer = setTimeout(() => { gateReason = null; connect(); }, wait);
     return;

@@ -195,14 +195,15 @@ struct DiscordChannelTests {
                     try await discord.waitForDelivered(3)
                     #expect(discord.sent[2].content == "echo: now answer me")
 
-                    let logout = try await gateway.withClient { client in try await client.call(ChannelsLogout.self, .init(channel: "discord")) }
-                    #expect(logout.cleared && logout.loggedOut && logout.removed == ["channels.discord.botToken"] && logout.envToken == nil)
-                    let file = try String(contentsOfFile: stateDir + "/switchboard.json", encoding: .utf8)
-                    #expect(!file.contains(FakeDiscordServer.token) && file.contains("gatewayUrl"))
+                    // An unknown channel is named in the refusal (asked first: the logout below restarts the gateway).
                     let unknown = await #expect(throws: GatewayClientError.self) {
                         try await gateway.withClient { client in try await client.call(ChannelsLogout.self, .init(channel: "whatsapp")) }
                     }
                     #expect(unknown?.description.contains("channel: expected one of discord, signal, slack, telegram") == true)
+                    let logout = try await gateway.withClient { client in try await client.call(ChannelsLogout.self, .init(channel: "discord")) }
+                    #expect(logout.cleared && logout.loggedOut && logout.removed == ["channels.discord.botToken"] && logout.envToken == nil)
+                    let file = try String(contentsOfFile: stateDir + "/switchboard.json", encoding: .utf8)
+                    #expect(!file.contains(FakeDiscordServer.token) && file.contains("gatewayUrl"))
                 }
             }
         }
