@@ -18,11 +18,15 @@ public protocol ChannelConnector: Service {
     func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)?
     /// `inbound` is done without a reply (cancelled, or the agent had nothing to say).
     func finished(_ inbound: InboundRecord, replied: Bool)
+    /// Services deliveries depend on (a daemon connection), run before the outbox and stopped
+    /// after it has drained, while the connector itself stops first.
+    var deliveryServices: [any Service] { get }
 }
 
 extension ChannelConnector {
     public func observer(for inbound: InboundRecord) -> (any ChannelRunObserver)? { nil }
     public func finished(_ inbound: InboundRecord, replied: Bool) {}
+    public var deliveryServices: [any Service] { [] }
 }
 
 /// What the platform acknowledged.

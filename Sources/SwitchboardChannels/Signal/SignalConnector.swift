@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import ServiceLifecycle
+public import ServiceLifecycle
 public import SwitchboardPluginAPI
 import Synchronization
 
@@ -17,7 +17,8 @@ public final class SignalConnector: ChannelConnector {
     let context: any ChannelContext
     let logger: Logger
     /// The daemon connection, a service that outlives this one at shutdown (replies drain).
-    public let link: SignalLink
+    let link: SignalLink
+    public var deliveryServices: [any Service] { [link] }
     private let tracker: ChannelStatusTracker
 
     public init(settings: SignalSettings, context: any ChannelContext, logger: Logger) {

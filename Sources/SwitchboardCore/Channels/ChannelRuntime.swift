@@ -20,21 +20,7 @@ struct ChannelRuntime: Sendable {
     let bots: [any ChannelConnector]
     let httpClients: HTTPClientsService?
 
-    /// The platform channels, whether or not they run: id, label, and whether a token is set.
-    static let platforms: [(id: String, label: String)] = [("telegram", "Telegram"), ("discord", "Discord"), ("slack", "Slack"), ("signal", "Signal")]
-
     func bot(_ id: String) -> (any ChannelConnector)? { bots.first { $0.id == id } }
-
-    /// What to set to turn a platform channel on.
-    static func setupHint(_ id: String) -> String {
-        switch id {
-        case "telegram": "set channels.telegram.botToken or TELEGRAM_BOT_TOKEN"
-        case "discord": "set channels.discord.botToken or DISCORD_BOT_TOKEN"
-        case "slack": "set channels.slack.appToken and botToken, or SLACK_APP_TOKEN and SLACK_BOT_TOKEN"
-        case "signal": "set channels.signal.account or SIGNAL_ACCOUNT, and run signal-cli's daemon or set channels.signal.cliPath"
-        default: "see the README's channel table"
-        }
-    }
 
     /// `host:port` as the config key validated it.
     static func hostPort(_ text: String) -> (String, Int) {
@@ -118,8 +104,8 @@ struct ChannelRuntime: Sendable {
     var services: [any Service] {
         var services: [any Service] = []
         if let httpClients { services.append(httpClients) }
-        // Connections replies go out on stop after the outbox has drained.
-        services += bots.compactMap { ($0 as? SignalConnector)?.link }
+        // What connectors deliver through stops after the outbox has drained.
+        services += bots.flatMap(\.deliveryServices)
         services.append(outbox)
         return services
     }

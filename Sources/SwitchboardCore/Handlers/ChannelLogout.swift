@@ -4,16 +4,11 @@ import SwitchboardProtocol
 /// (a merge patch with `null`s, through the same guarded write as `config.patch`), so the
 /// restart that follows runs without the connector.
 extension ChannelMethods {
-    /// The config keys that sign each platform channel in.
-    static let credentialKeys: [String: [String]] = [
-        "telegram": ["botToken"], "discord": ["botToken"], "slack": ["appToken", "botToken"], "signal": ["account"],
-    ]
-
     static func logout(_ params: ChannelsLogout.Params, parts: GatewayRuntimeParts) throws(GatewayError) -> ChannelsLogout.Result {
         let channel = params.channel.lowercased()
-        guard let keys = credentialKeys[channel] else {
+        guard let keys = PlatformChannel.named(channel)?.credentials else {
             throw .invalidRequest(
-                "channel: expected one of \(credentialKeys.keys.sorted().joined(separator: ", ")), got \(params.channel) (adapters sign out by disconnecting)")
+                "channel: expected one of \(PlatformChannel.all.map(\.id).sorted().joined(separator: ", ")), got \(params.channel) (adapters sign out by disconnecting)")
         }
         let accountId = params.accountId ?? "default"
         guard accountId == "default" else { throw .invalidRequest("accountId: \(channel) has one account, \"default\"; got \(accountId)") }

@@ -99,9 +99,9 @@ struct ChannelMethods {
                     : "channel: required when several channels are available (\(available.joined(separator: ", ")))"
             )
         }
-        if let platform = ChannelRuntime.platforms.first(where: { $0.id == channel }) {
+        if let platform = PlatformChannel.named(channel) {
             guard channels.bot(platform.id) != nil else {
-                throw GatewayError.invalidRequest("channel: \(platform.id) is not configured (\(ChannelRuntime.setupHint(platform.id)))")
+                throw GatewayError.invalidRequest("channel: \(platform.id) is not configured (\(platform.setupHint))")
             }
             return (platform.id, platform.id, "default")
         }
@@ -131,9 +131,9 @@ struct ChannelMethods {
         webchat.connected = webchatClients > 0
         add("webchat", "WebChat", [webchat], extra: ["clients": .int(webchatClients)])
 
-        for platform in ChannelRuntime.platforms {
+        for platform in PlatformChannel.all {
             var list = channels.bot(platform.id)?.status() ?? [ChannelAccountStatus(accountId: "default", configured: false)]
-            if channels.bot(platform.id) == nil && channels.hasCredentials(platform.id) {
+            if channels.bot(platform.id) == nil && platform.isConfigured(in: channels.live.current) {
                 list[0].lastError = "disabled (channels.\(platform.id).enabled = false)"
             }
             add(platform.id, platform.label, list, extra: [:])
