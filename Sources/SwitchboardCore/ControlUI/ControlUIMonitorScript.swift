@@ -9,6 +9,7 @@ let refreshTimer = null;
 function currentView() { const name = (location.hash || "#overview").slice(1); return views[name] ? name : "overview"; }
 function route() {
   const name = currentView();
+  views.overview.probed = false;
   for (const section of document.querySelectorAll("main section")) section.classList.toggle("shown", section.id === "view-" + name);
   for (const link of document.querySelectorAll("nav a")) link.classList.toggle("current", link.getAttribute("href") === "#" + name);
   clearInterval(refreshTimer); refreshTimer = null;
@@ -30,7 +31,10 @@ function duration(ms) {
 views.overview = {
   every: 5000,
   async show() {
-    const [status, health] = await Promise.all([request("status"), request("health", { probe: true })]);
+    // A probe (fresh session counts, and a health broadcast to every client) once per visit;
+    // the 5 s refreshes read the gateway's cached summary (refreshed every minute).
+    const probe = !this.probed; this.probed = true;
+    const [status, health] = await Promise.all([request("status"), request("health", probe ? { probe: true } : {})]);
     const runs = status.runs || { active: 0, finished: {}, minutes: [] };
     const finished = runs.finished || {};
     const failed = (finished.error || 0) + (finished.timeout || 0);
