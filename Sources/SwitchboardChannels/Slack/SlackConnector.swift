@@ -92,13 +92,15 @@ public final class SlackConnector: ChannelConnector {
         }
     }
 
-    private func handle(_ event: SlackEvent) async {
+    /// Journals one event's message; false when it could not be stored (it is then not
+    /// acknowledged, so Slack sends it again).
+    private func handle(_ event: SlackEvent) async -> Bool {
         guard event.type == "message" || event.type == "app_mention", event.subtype == nil || event.subtype == "thread_broadcast",
             event.botId == nil, let user = event.user, let channel = event.channel, let ts = event.ts,
             let me = botUserId.withLock({ $0 }), user != me
-        else { return }
+        else { return true }
         let text = (event.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { return }
+        guard !text.isEmpty else { return true }
         let direct = event.channelType == "im" || (event.channelType == nil && channel.hasPrefix("D"))
         let mentioned = event.type == "app_mention" || text.contains("<@\(me)>")
         // Replies stay in the thread; a channel message starts one; DMs stay flat.
@@ -111,8 +113,10 @@ public final class SlackConnector: ChannelConnector {
         )
         tracker.update { $0.lastInboundAtMs = context.nowMs() }
         if case .failed(let reason) = await context.receive(inbound) {
-            logger.error("could not journal a Slack message", metadata: ["error": "\(reason)"])
+            logger.error("could not journal a Slack message; Slack will send it again", metadata: ["error": "\(reason)"])
+            return false
         }
+        return true
     }
 
     public func deliver(_ message: OutboxRecord) async throws(DeliveryFailure) -> DeliveryReceipt {

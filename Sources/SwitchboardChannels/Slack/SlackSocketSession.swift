@@ -19,7 +19,8 @@ struct SlackSocketSession: Sendable {
     let logger: Logger
     let onHello: @Sendable () -> Void
     /// Called before the envelope is acknowledged: it journals the message (quickly).
-    let onEvent: @Sendable (SlackEvent) async -> Void
+    /// Returns false when the message could not be stored: the envelope is then left unacknowledged.
+    let onEvent: @Sendable (SlackEvent) async -> Bool
 
     func run(url: String) async -> Ending {
         let sawHello = Box()
@@ -27,6 +28,7 @@ struct SlackSocketSession: Sendable {
             try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 4 * 1024 * 1024), logger: logger) { inbound, outbound, _ in
                 for try await message in inbound.messages(maxSize: 4 * 1024 * 1024) {
                     guard case .text(let text) = message, let envelope = try? JSONDecoder().decode(SlackEnvelope.self, from: Data(text.utf8)) else { continue }
+                    var stored = true
                     switch envelope.type {
                     case "hello":
                         sawHello.value = true
@@ -36,13 +38,13 @@ struct SlackSocketSession: Sendable {
                         try await outbound.close(.normalClosure, reason: nil)
                         return
                     case "events_api":
-                        if let event = envelope.payload?.event { await onEvent(event) }
+                        if let event = envelope.payload?.event { stored = await onEvent(event) }
                     default:
                         break
                     }
                     // Acknowledged once handed on (journaled): a crash before this means Slack
                     // sends it again, and the journal knows it by its ts.
-                    if let id = envelope.envelopeId {
+                    if stored, let id = envelope.envelopeId {
                         try await outbound.write(.text(#"{"envelope_id":"\#(id.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })"}"#))
                     }
                 }
